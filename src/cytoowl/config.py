@@ -84,6 +84,7 @@ class ServerSettings:
     workers: int = 2
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
     store_url: str | None = None  # a remote SPARQL 1.1 endpoint instead of the embedded store
+    store_dir: str | None = None  # where the embedded store lives (default: a temporary dir)
 
 
 def server_settings() -> ServerSettings:
@@ -98,4 +99,5 @@ def server_settings() -> ServerSettings:
         workers=_env_int("CYTOOWL_QUERY_WORKERS", 2),
         service_allowlist=tuple(a for a in allow.split(",") if a),
         store_url=os.environ.get("CYTOOWL_STORE_URL") or None,
+        store_dir=os.environ.get("CYTOOWL_STORE_DIR") or None,
     )
