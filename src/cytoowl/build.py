@@ -271,7 +271,8 @@ def add_header(builder: OntologyBuilder, version: str) -> None:
             Literal(
                 "Classes for the structural families, functional classes and receptor "
                 "superfamilies of cytokines, and every human cytokine and cytokine receptor gene "
-                "product as an individual, cross-linked to HGNC, UniProt, NCBI Gene, CL, GO and MONDO.",
+                "product as an individual, cross-linked to HGNC, UniProt, NCBI Gene, "
+                "CL, GO and MONDO.",
                 lang="en",
             ),
         )
