@@ -1,0 +1,125 @@
+"""Fixtures for the server tests: the small fixture dataset, the real release when built,
+in-process apps (TestClient) and real ``cytoowl serve`` processes on free loopback ports."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from cytoowl import config
+from cytoowl.config import ServerSettings
+from cytoowl.dataset import Sources
+from cytoowl.server import create_app
+
+FIXTURE_ROOT = Path(__file__).parent / "fixtures" / "server"
+TERM = config.TERM_PREFIX
+IL2 = TERM + "0000100"  # fixture terms
+IL2RG = TERM + "0000101"
+IL2_SUBFAMILY = TERM + "0000003"
+# A cartesian product no engine finishes in seconds (COUNT computes before any row).
+CARTESIAN = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
+)
+
+
+def sources_at(root: Path) -> Sources:
+    """The dataset of a project-shaped directory (ontology/, shapes/, sparql/cq/)."""
+    return Sources(config.ReleaseFiles(root / "ontology"), root / "shapes", root / "sparql" / "cq")
+
+
+FIXTURE = sources_at(FIXTURE_ROOT)
+
+
+def release_built() -> bool:
+    return config.RELEASE.ttl.exists() or config.RELEASE.owl.exists()
+
+
+def limited_settings(**overrides: object) -> ServerSettings:
+    """Short limits so the time-limit tests stay fast."""
+    values: dict = {"query_timeout_s": 1.5, "row_limit": 50, "max_body_bytes": 20_000}
+    values.update(overrides)
+    return ServerSettings(**values)
+
+
+@contextlib.contextmanager
+def app_client(sources: Sources = FIXTURE, **overrides: object) -> Iterator[TestClient]:
+    with TestClient(create_app(limited_settings(**overrides), sources)) as client:
+        yield client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def live_server(root: Path | None = FIXTURE_ROOT, **env: str) -> Iterator[str]:
+    """``cytoowl serve`` in a child process on a free loopback port; yields its base URL."""
+    port = free_port()
+    environ = {
+        **os.environ,
+        "CYTOOWL_QUERY_TIMEOUT": "1.5",
+        "CYTOOWL_ROW_LIMIT": "50",
+        "CYTOOWL_MAX_BODY": "20000",
+        **env,
+    }
+    if root is not None:
+        environ["CYTOOWL_ROOT"] = str(root)
+    command = [sys.executable, "-m", "cytoowl.cli", "serve", "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+
+def _wait_healthy(base: str, process: subprocess.Popen, limit: float = 120) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-3000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise RuntimeError("server did not become healthy")
+
+
+@pytest.fixture(scope="session")
+def live_url() -> Iterator[str]:
+    """A real server on the fixture dataset (time limit 1.5 s, row cap 50)."""
+    with live_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def release_sources() -> Sources:
+    """The real release (skips the test until it has been built)."""
+    if not release_built():
+        pytest.skip("release not built yet (cytoowl build)")
+    return Sources()

@@ -1,0 +1,109 @@
+"""Unit tests of the protocol helpers: content negotiation, SERVICE policy, row cap."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, Store, parse_query_results
+
+from cytoowl.sparql_protocol import (
+    QueryRefused,
+    check_service,
+    choose_formats,
+    negotiate,
+    service_allowed,
+    shape_solutions,
+    shape_triples,
+)
+
+JSON = "application/sparql-results+json"
+
+
+@pytest.mark.parametrize(
+    ("accept", "offered", "expected"),
+    [
+        (None, ["text/turtle", "text/html"], "text/turtle"),
+        ("*/*", [JSON, "text/csv"], JSON),
+        ("text/csv;q=0.5, application/sparql-results+json;q=0.9", [JSON, "text/csv"], JSON),
+        ("text/csv, application/sparql-results+json", [JSON, "text/csv"], "text/csv"),
+        ("text/*", [JSON, "text/csv"], "text/csv"),
+        ("application/*;q=0.2, text/csv;q=0.1", [JSON, "text/csv"], JSON),
+        ("text/csv;q=0", [JSON, "text/csv"], None),
+        ("*/*;q=0.1, text/csv;q=0", [JSON, "text/csv"], JSON),
+        ("image/png", [JSON, "text/csv"], None),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", ["text/turtle", "text/html"], "text/html"),
+    ],
+)
+def test_negotiate(accept: str | None, offered: list[str], expected: str | None) -> None:
+    assert negotiate(accept, offered) == expected
+
+
+def test_one_header_serves_every_query_form() -> None:
+    formats = choose_formats("application/sparql-results+json,text/turtle")
+    assert (formats.results, formats.boolean, formats.graph) == (JSON, JSON, "text/turtle")
+
+
+def test_csv_only_has_no_boolean_form() -> None:
+    formats = choose_formats("text/csv")
+    assert formats.results == "text/csv" and formats.boolean is None and formats.graph is None
+
+
+def test_format_parameter_overrides_accept() -> None:
+    assert choose_formats("text/csv", "ttl").graph == "text/turtle"
+    assert choose_formats(None, "tsv").results == "text/tab-separated-values"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+        "PREFIX e: <http://example.org/> SELECT * { SERVICE SILENT e:sparql { ?s ?p ?o } }",
+        "SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }",
+        "SELECT * WHERE { SERV\\u0049CE <http://example.org/sparql> { ?s ?p ?o } }",
+        "select * where { optional { service <http://evil.example/> { ?s ?p ?o } } }",
+    ],
+)
+def test_service_refused(query: str) -> None:
+    with pytest.raises(QueryRefused):
+        check_service(query, ())
+
+
+def test_service_allow_list_by_host_and_prefix() -> None:
+    query = "SELECT * WHERE { SERVICE <https://sparql.uniprot.org/sparql> { ?s ?p ?o } }"
+    check_service(query, ("sparql.uniprot.org",))
+    check_service(query, ("https://sparql.uniprot.org/",))
+    with pytest.raises(QueryRefused):
+        check_service(query, ("uniprot.org",))
+    assert not service_allowed("https://sparql.uniprot.org.evil/", ("sparql.uniprot.org",))
+
+
+def test_service_in_strings_and_names_is_not_a_call() -> None:
+    check_service('SELECT * WHERE { ?s <http://e/service> "SERVICE" }', ())
+
+
+def _store(n: int) -> Store:
+    store = Store()
+    for i in range(n):
+        text = f"row {i}\twith tab\nand newline"
+        store.add(Quad(NamedNode(f"http://e/{i}"), NamedNode("http://e/p"), Literal(text)))
+    return store
+
+
+def test_row_cap_truncates_and_says_so() -> None:
+    results = _store(30).query("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s")
+    shaped = shape_solutions(results, JSON, 10)
+    assert shaped.truncated and shaped.rows == 10
+    rows = list(parse_query_results(shaped.body, QueryResultsFormat.JSON))
+    assert len(rows) == 10
+    assert rows[0]["o"].value.startswith("row ") and "\t" in rows[0]["o"].value
+
+
+def test_row_cap_not_reached_is_not_truncated() -> None:
+    for media in (JSON, "text/csv", "text/tab-separated-values", "application/sparql-results+xml"):
+        shaped = shape_solutions(_store(10).query("SELECT * { ?s ?p ?o }"), media, 10)
+        assert not shaped.truncated and shaped.rows == 10
+
+
+def test_construct_cap() -> None:
+    triples = _store(30).query("CONSTRUCT WHERE { ?s ?p ?o }")
+    shaped = shape_triples(triples, "application/n-triples", 7)
+    assert shaped.truncated and shaped.body.count(b"\n") == 7
