@@ -1,0 +1,76 @@
+"""The committed release: formats agree, loads in owlready2 and the OWL API, HermiT-consistent,
+and equals a fresh build."""
+
+from __future__ import annotations
+
+import owlready2
+import pytest
+from rdflib import BNode, Graph
+
+from cytoowl import config, reason
+from cytoowl.build import stable_blank_nodes
+from cytoowl.release import differing_files
+
+from .owlapi_check import check_dl_profile
+
+
+def canonical(graph: Graph) -> set[tuple]:
+    """Triples with content-derived blank node labels, comparable across parsers."""
+    return set(stable_blank_nodes(graph))
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [(config.RELEASE.owl, "xml"), (config.RELEASE.jsonld, "json-ld")],
+    ids=["rdfxml", "jsonld"],
+)
+def test_formats_are_the_same_graph(release_graph: Graph, path, fmt) -> None:
+    other = Graph().parse(path, format=fmt)
+    assert len(other) == len(release_graph)
+    assert canonical(other) == canonical(release_graph)
+
+
+def test_base_module_has_only_own_subjects(release_graph: Graph) -> None:
+    base = Graph().parse(config.RELEASE.base, format="xml")
+    assert 0 < len(base) < len(release_graph)
+    own = (config.TERM_PREFIX, config.ONTOLOGY_IRI)
+    assert all(isinstance(s, BNode) or str(s).startswith(own) for s in base.subjects())
+
+
+def test_sssom_lists_every_exact_match(release_graph: Graph) -> None:
+    from rdflib.namespace import SKOS
+
+    lines = [
+        line
+        for line in config.RELEASE.sssom.read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert lines[0].startswith("subject_id\tsubject_label\tpredicate_id\tobject_id")
+    assert len(lines) - 1 == len(set(release_graph.subject_objects(SKOS.exactMatch)))
+
+
+def test_loads_in_owlready2() -> None:
+    world = owlready2.World()
+    onto = world.get_ontology(config.RELEASE.owl.as_uri()).load()
+    assert onto.base_iri.startswith("https://w3id.org/cytoowl/")
+    il2 = world.search_one(label="interleukin 2")
+    assert il2 is not None and il2.iri == config.TERM_PREFIX + "0001117"
+
+
+def test_owl_api_dl_profile_and_declarations() -> None:
+    result = check_dl_profile(config.RELEASE.owl)
+    assert result["format"] == "RDF/XML Syntax"
+    # Undeclared entities are DL profile violations in the OWL API, so zero covers both.
+    assert result["violation_lines"] == []
+    assert result["individuals"] > 300
+    assert result["classes"] >= 40
+
+
+def test_hermit_consistent_and_inferences_materialised(release_graph: Graph) -> None:
+    inference = reason.reason(release_graph)
+    assert inference.types == [], "inferred types missing from the release"
+
+
+@pytest.mark.slow
+def test_committed_release_equals_fresh_build() -> None:
+    assert differing_files() == [], "run `cytoowl build` and commit the release"
