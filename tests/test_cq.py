@@ -1,0 +1,149 @@
+"""Competency questions 1-4 and 8 (DESIGN §6) answer exactly what the biology says."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+
+import pyoxigraph
+import pytest
+
+from cytoowl import config
+
+T = config.TERM_PREFIX
+
+
+def keys_to_iris() -> dict[str, str]:
+    index = {}
+    for name, column in (("cytokines", "symbol"), ("receptors", "symbol"), ("complexes", "key")):
+        with (config.SOURCE_DIR / f"{name}.tsv").open() as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                index[row[column]] = T + row["id"].removeprefix("CYTO:")
+    return index
+
+
+IRI = keys_to_iris()
+
+
+def run(store: pyoxigraph.Store, name: str) -> list[dict[str, str]]:
+    (path,) = config.CQ_DIR.glob(f"{name}_*.rq")
+    results = store.query(path.read_text())
+    names = [v.value for v in results.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in results]
+
+
+def iris(*keys: str) -> set[str]:
+    return {IRI[k] for k in keys}
+
+
+IFN_TYPE_I = [
+    "IFNA1",
+    "IFNA2",
+    "IFNA4",
+    "IFNA5",
+    "IFNA6",
+    "IFNA7",
+    "IFNA8",
+    "IFNA10",
+    "IFNA13",
+    "IFNA14",
+    "IFNA16",
+    "IFNA17",
+    "IFNA21",
+    "IFNB1",
+    "IFNE",
+    "IFNK",
+    "IFNW1",
+]
+EXPECTED_CQ1 = {
+    T + "0000003": iris(
+        "IL2",
+        "IL3",
+        "IL4",
+        "IL5",
+        "IL7",
+        "IL9",
+        "IL13",
+        "IL15",
+        "IL21",
+        "CSF2",
+        "CSF1",
+        "KITLG",
+        "FLT3LG",
+        "TSLP",
+        "IL6",
+        "IL11",
+        "IL31",
+        "LIF",
+        "OSM",
+        "CNTF",
+        "CTF1",
+        "CLCF1",
+        "CSF3",
+        "EPO",
+        "THPO",
+        "IL34",
+        "IL-12",
+        "IL-23",
+        "IL-27",
+        "IL-35",
+    ),
+    T + "0000004": iris(*IFN_TYPE_I, "IFNG", "IFNL1", "IFNL2", "IFNL3", "IFNL4"),
+    T + "0000005": iris("IL10", "IL19", "IL20", "IL22", "IL24", "IL26"),
+}
+
+
+def test_cq1_four_helix_bundle_by_subfamily(release_store: pyoxigraph.Store) -> None:
+    by_subfamily = defaultdict(set)
+    for row in run(release_store, "cq01"):
+        by_subfamily[row.get("subfamily")].add(row["cytokine"])
+    assert dict(by_subfamily) == EXPECTED_CQ1
+
+
+def test_cq2_type1_versus_type2(release_store: pyoxigraph.Store) -> None:
+    rows = run(release_store, "cq02")
+    type1 = {r["cytokine"] for r in rows if r["type"] == T + "0000017"}
+    type2 = {r["cytokine"] for r in rows if r["type"] == T + "0000018"}
+    assert iris("TNF", "IFNG") <= type1
+    assert iris("IL4", "IL10", "IL13", "TGFB1") <= type2
+    assert all(r["source"] for r in rows), "every classification carries its source"
+
+
+def test_cq3_receptors_by_superfamily(release_store: pyoxigraph.Store) -> None:
+    by_family = defaultdict(set)
+    for row in run(release_store, "cq03"):
+        by_family[row["superfamilyLabel"]].add(row["receptor"])
+    assert by_family["IL-17 receptor family member"] == iris(
+        "IL17RA", "IL17RB", "IL17RC", "IL17RD", "IL17RE"
+    )
+    assert (
+        iris("IL2RB", "IL2RG", "IL6ST", "CSF2RB", "EPOR", "MPL")
+        <= by_family["hemopoietin receptor (class I)"]
+    )
+    assert (
+        iris("IFNAR1", "IFNAR2", "IFNGR1", "IFNGR2", "IL10RA", "IL10RB")
+        <= by_family["interferon receptor (class II)"]
+    )
+    assert iris("IL1R1", "IL1RAP", "CD4") <= by_family["immunoglobulin superfamily receptor"]
+    assert iris("TNFRSF1A", "FAS", "CD40", "CD27") <= by_family["TNF receptor superfamily member"]
+    # Chemokine receptors are found under seven-transmembrane receptor through subclasses.
+    assert iris("CCR5", "CXCR4", "ACKR1") <= by_family["seven-transmembrane receptor"]
+    assert iris("TGFBR1", "TGFBR2") <= by_family["TGF-beta receptor family member"]
+    every = set().union(*by_family.values())
+    assert IRI["CD4"] not in by_family["seven-transmembrane receptor"]
+    assert len(every) == 118  # all chains but IL2RA, IL15RA (sushi domain) and TGFBR3
+
+
+def test_cq4_common_gamma_chain_cytokines_are_inferred(release_store: pyoxigraph.Store) -> None:
+    rows = run(release_store, "cq04")
+    assert {r["cytokine"] for r in rows} == iris("IL2", "IL4", "IL7", "IL9", "IL15", "IL21")
+
+
+@pytest.mark.parametrize(
+    ("accession", "key"), [("P60568", "IL2"), ("P31785", "IL2RG"), ("P01375", "TNF")]
+)
+def test_cq8_term_for_uniprot_accession(release_store, accession: str, key: str) -> None:
+    (path,) = config.CQ_DIR.glob("cq08_*.rq")
+    query = path.read_text().replace('"P60568"', f'"{accession}"')
+    rows = list(release_store.query(query))
+    assert [r["term"].value for r in rows] == [IRI[key]]
