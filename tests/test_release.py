@@ -10,8 +10,7 @@ from rdflib import BNode, Graph
 from cytoowl import config, reason
 from cytoowl.build import stable_blank_nodes
 from cytoowl.release import differing_files
-
-from .owlapi_check import check_dl_profile
+from owlapi_check import check_dl_profile
 
 
 def canonical(graph: Graph) -> set[tuple]:
