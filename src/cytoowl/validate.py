@@ -1,21 +1,80 @@
 """SHACL validation (pySHACL) of the release or of users' data against ``shapes/``.
 
-The ontology is passed as pySHACL's ontology graph, so class hierarchy (a CXC chemokine is a
-cytokine) is honoured when shapes target a superclass.
+Two modes share one entry point, :func:`validate_graphs`:
+
+* **the release** (``data is ontology``): the whole graph is validated as it is;
+* **users' data**: the data is validated together with a *view* of the ontology (its TBox, and
+  the full description of every cytoowl individual the data mentions), so class hierarchy and
+  the types of cited terms are honoured (``cmp:analyte CYTO:0001140`` is a cytokine); only
+  results about the data's own subjects are reported.
+
+Files are parsed with pyoxigraph (fast, and its syntax errors give line and column), then
+handed to pySHACL as an rdflib graph.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, RDFS, Graph, Namespace
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
 from rich.console import Console
+from rich.markup import escape
 
 from cytoowl import config
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+# Format names accepted by --format, and the formats chosen by file extension.
+FORMATS: dict[str, pyoxigraph.RdfFormat] = {
+    "turtle": pyoxigraph.RdfFormat.TURTLE,
+    "ttl": pyoxigraph.RdfFormat.TURTLE,
+    "xml": pyoxigraph.RdfFormat.RDF_XML,
+    "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
+    "rdf/xml": pyoxigraph.RdfFormat.RDF_XML,
+    "owl": pyoxigraph.RdfFormat.RDF_XML,
+    "json-ld": pyoxigraph.RdfFormat.JSON_LD,
+    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+    "n-triples": pyoxigraph.RdfFormat.N_TRIPLES,
+}
+EXTENSIONS: dict[str, pyoxigraph.RdfFormat] = {
+    ".ttl": pyoxigraph.RdfFormat.TURTLE,
+    ".owl": pyoxigraph.RdfFormat.RDF_XML,
+    ".rdf": pyoxigraph.RdfFormat.RDF_XML,
+    ".xml": pyoxigraph.RdfFormat.RDF_XML,
+    ".jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    ".json": pyoxigraph.RdfFormat.JSON_LD,
+    ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
+}
+# Prefixes for compact IRIs in the readable report.
+PREFIXES = {
+    "https://w3id.org/cytoowl/CYTO_": "CYTO:",
+    "https://w3id.org/cytoowl/shapes#": "cys:",
+    "https://w3id.org/cytoowl/profile/measurement#": "cmp:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://www.w3.org/2002/07/owl#": "owl:",
+    "http://www.geneontology.org/formats/oboInOwl#": "oboInOwl:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/ns/sosa/": "sosa:",
+    "http://qudt.org/schema/qudt/": "qudt:",
+    "http://qudt.org/vocab/unit/": "unit:",
+    "http://purl.org/dc/terms/": "dcterms:",
+}
+OBO = "http://purl.obolibrary.org/obo/"
+
+
+class InputError(Exception):
+    """A file cannot be used as RDF input; the message names the file, line and the problem."""
 
 
 def load_shapes(directory: Path = config.SHAPES_DIR) -> Graph:
@@ -24,6 +83,128 @@ def load_shapes(directory: Path = config.SHAPES_DIR) -> Graph:
     for path in sorted(directory.glob("*.ttl")):
         shapes.parse(path, format="turtle")
     return shapes
+
+
+######## Reading RDF ########
+
+
+def rdf_format(path: Path, fmt: str | None = None) -> pyoxigraph.RdfFormat:
+    """The RDF format of ``path``: ``fmt`` if given, else chosen by the file's extension."""
+    if fmt:
+        if fmt.lower() not in FORMATS:
+            raise InputError(f"unknown format '{fmt}' (use one of: {', '.join(sorted(FORMATS))})")
+        return FORMATS[fmt.lower()]
+    if path.suffix.lower() not in EXTENSIONS:
+        known = ", ".join(sorted(EXTENSIONS))
+        raise InputError(
+            f"{path}: cannot tell the RDF format from '{path.suffix}' ({known}); give --format"
+        )
+    return EXTENSIONS[path.suffix.lower()]
+
+
+def _syntax_message(path: Path, fmt: pyoxigraph.RdfFormat, exc: SyntaxError) -> str:
+    """The parser's message with its line; RDF/XML positions come from rdflib's XML parser."""
+    if exc.lineno:
+        return f"{path}:{exc.lineno}:{exc.offset or 0}: {exc.msg}"
+    if fmt == pyoxigraph.RdfFormat.RDF_XML:
+        try:
+            Graph().parse(path, format="xml")
+        except Exception as xml_exc:  # SAXParseException carries line and column
+            line = getattr(xml_exc, "getLineNumber", lambda: 0)()
+            column = getattr(xml_exc, "getColumnNumber", lambda: 0)()
+            return f"{path}:{line}:{column}: {exc.msg} ({xml_exc})"
+    return f"{path}: {exc.msg}"
+
+
+def _terms(quads: Iterable[pyoxigraph.Quad]) -> Iterator[tuple[Node, Node, Node]]:
+    """pyoxigraph triples as rdflib terms (blank nodes renamed apart per file)."""
+    iris: dict[str, URIRef] = {}
+    bnodes: dict[str, BNode] = {}
+
+    def term(node: object) -> Node:
+        if isinstance(node, pyoxigraph.NamedNode):
+            value = node.value
+            if value not in iris:
+                iris[value] = URIRef(value)
+            return iris[value]
+        if isinstance(node, pyoxigraph.BlankNode):
+            if node.value not in bnodes:
+                bnodes[node.value] = BNode()
+            return bnodes[node.value]
+        if isinstance(node, pyoxigraph.Literal):
+            if node.language:
+                return Literal(node.value, lang=node.language)
+            datatype = node.datatype.value
+            if datatype == str(XSD.string):
+                return Literal(node.value)
+            return Literal(node.value, datatype=URIRef(datatype))
+        raise InputError(f"unsupported RDF term {node!r} (RDF-star triple terms are not used)")
+
+    for quad in quads:
+        yield term(quad.subject), term(quad.predicate), term(quad.object)
+
+
+def load_rdf(paths: Iterable[Path], fmt: str | None = None) -> Graph:
+    """Parse RDF files into one graph; :class:`InputError` (with the line) if one is unusable."""
+    graph = Graph()
+    for path in paths:
+        rdf_fmt = rdf_format(path, fmt)
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        try:
+            quads = pyoxigraph.parse(
+                path=str(path), format=rdf_fmt, base_iri=path.resolve().as_uri()
+            )
+            for triple in _terms(quads):
+                graph.add(triple)  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise InputError(_syntax_message(path, rdf_fmt, exc)) from exc
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: {exc}") from exc
+    return graph
+
+
+######## Results ########
+
+
+def curie(node: object) -> str:
+    """A compact name for an IRI (``RO:0002162``, ``CYTO:0001140``); literals as written."""
+    if node is None:
+        return ""
+    text = str(node)
+    if isinstance(node, URIRef):
+        if text.startswith(OBO) and "_" in text[len(OBO) :]:
+            return text[len(OBO) :].replace("_", ":", 1)
+        for base, prefix in PREFIXES.items():
+            if text.startswith(base):
+                return prefix + text[len(base) :]
+        return f"<{text}>"
+    if isinstance(node, BNode):
+        return "[]"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def path_text(report: Graph, path: Node | None) -> str:
+    """A SHACL property path in SPARQL-like syntax (``rdf:type/rdfs:subClassOf*``)."""
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return curie(path)
+    if (path, RDF.first, None) in report:
+        return "/".join(path_text(report, p) for p in Collection(report, path))
+    alternatives = report.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(path_text(report, p) for p in Collection(report, alternatives))
+    for predicate, suffix in (
+        (SH.zeroOrMorePath, "*"),
+        (SH.oneOrMorePath, "+"),
+        (SH.zeroOrOnePath, "?"),
+    ):
+        inner = report.value(path, predicate)
+        if inner is not None:
+            return path_text(report, inner) + suffix
+    inverse = report.value(path, SH.inversePath)
+    return "^" + path_text(report, inverse) if inverse is not None else "[]"
 
 
 @dataclass(frozen=True)
@@ -36,12 +217,13 @@ class Result:
     value: str
     message: str
     severity: str  # Violation | Warning | Info
-    component: str
+    component: str  # e.g. MinCountConstraintComponent
+    shape: str
 
 
 @dataclass
 class Outcome:
-    """The SHACL report of one validation run."""
+    """The SHACL report of one validation run (only the results that concern the data)."""
 
     report: Graph
     results: list[Result]
@@ -54,22 +236,44 @@ class Outcome:
     def conforms(self) -> bool:
         return not self.violations
 
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(SEVERITY_ORDER, 0)
+        for result in self.results:
+            counts[result.severity] = counts.get(result.severity, 0) + 1
+        return counts
+
+    def summary(self) -> str:
+        counts = self.counts()
+        verdict = "conforms" if self.conforms else "does not conform"
+        parts = [f"{n} {severity.lower()}{'s' if n != 1 else ''}" for severity, n in counts.items()]
+        return f"{verdict}: {', '.join(parts)}"
+
     def text(self, limit: int | None = None) -> str:
-        """Readable report grouped by focus node."""
-        lines: list[str] = []
+        """Readable report grouped by focus node (label and IRI), Violations first."""
         by_focus: dict[str, list[Result]] = {}
         for result in self.results:
             by_focus.setdefault(result.focus, []).append(result)
-        for focus in sorted(by_focus)[:limit]:
+
+        def rank(focus: str) -> tuple[int, str]:
+            return (min(SEVERITY_ORDER.get(r.severity, 3) for r in by_focus[focus]), focus)
+
+        lines: list[str] = []
+        focuses = sorted(by_focus, key=rank)
+        for focus in focuses[:limit]:
             first = by_focus[focus][0]
-            lines.append(f"{first.focus_label or '(no label)'} <{focus}>")
-            for r in by_focus[focus]:
-                lines.append(f"  [{r.severity}] {r.path or '-'} = {r.value or '-'}: {r.message}")
+            lines.append(f"{first.focus_label or '(no label)'}  {focus}")
+            for r in sorted(by_focus[focus], key=lambda r: SEVERITY_ORDER.get(r.severity, 3)):
+                where = r.path or "(node)"
+                value = f" = {r.value}" if r.value else ""
+                lines.append(f"  [{r.severity}] {where}{value}: {r.message}")
+        if limit is not None and len(focuses) > limit:
+            lines.append(f"... and {len(focuses) - limit} more focus nodes")
+        lines.append(self.summary())
         return "\n".join(lines)
 
 
-def _short(node: object) -> str:
-    return "" if node is None else str(node)
+def _local(node: object) -> str:
+    return "" if node is None else str(node).rsplit("#", 1)[-1]
 
 
 def results_of(report: Graph, data: Graph) -> list[Result]:
@@ -77,55 +281,142 @@ def results_of(report: Graph, data: Graph) -> list[Result]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
-        severity = _short(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1]
+        label = data.value(focus, RDFS.label) if focus is not None else None
         results.append(
             Result(
-                focus=_short(focus),
-                focus_label=_short(data.value(focus, RDFS.label)) if focus is not None else "",
-                path=_short(report.value(node, SH.resultPath)),
-                value=_short(report.value(node, SH.value)),
-                message=_short(report.value(node, SH.resultMessage)),
-                severity=severity,
-                component=_short(report.value(node, SH.sourceConstraintComponent)).rsplit("#", 1)[
-                    -1
-                ],
+                focus=curie(focus),
+                focus_label="" if label is None else str(label),
+                path=path_text(report, report.value(node, SH.resultPath)),
+                value=curie(report.value(node, SH.value)),
+                message=str(report.value(node, SH.resultMessage) or ""),
+                severity=_local(report.value(node, SH.resultSeverity)),
+                component=_local(report.value(node, SH.sourceConstraintComponent)),
+                shape=curie(report.value(node, SH.sourceShape)),
             )
         )
-    return sorted(results, key=lambda r: (r.focus, r.path, r.component, r.value))
+    return sorted(results, key=lambda r: (r.focus, r.path, r.component, r.value, r.message))
 
 
-def validate_graphs(data: Graph, ontology: Graph, shapes: Graph | None = None) -> Outcome:
-    """Validate ``data`` against the shapes, with ``ontology`` supplying the class hierarchy."""
-    shapes = load_shapes() if shapes is None else shapes
-    if len(shapes) == 0:
-        return Outcome(Graph(), [])
+######## Validation ########
+
+
+def ontology_view(ontology: Graph, data: Graph) -> Graph:
+    """What validating ``data`` needs from the ontology: the TBox and the cited individuals.
+
+    The TBox is every triple whose subject is neither an individual (``owl:NamedIndividual``
+    that is not also a class) nor a reified axiom annotation; individuals the data mentions
+    (as subject or object) come with their full description, so their types are known.
+    """
+    individuals = {
+        s
+        for s in ontology.subjects(RDF.type, OWL.NamedIndividual)
+        if (s, RDF.type, OWL.Class) not in ontology
+    }
+    axioms = set(ontology.subjects(RDF.type, OWL.Axiom))
+    mentioned = {
+        node for node in individuals if (node, None, None) in data or (None, None, node) in data
+    }
+    view = Graph()
+    for triple in ontology:
+        subject = triple[0]
+        if subject in axioms or (subject in individuals and subject not in mentioned):
+            continue
+        view.add(triple)
+    return view
+
+
+def _run_pyshacl(graph: Graph, shapes: Graph) -> Graph:
     _, report, _ = shacl_validate(
-        data,
+        graph,
         shacl_graph=shapes,
-        ont_graph=ontology,
+        ont_graph=None,
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
+        allow_infos=True,
         advanced=True,
+        inplace=True,  # no SHACL rules: validation does not modify the graph
     )
-    return Outcome(report, results_of(report, data))
+    return report
+
+
+def _filtered_report(report: Graph, keep: list[Node]) -> tuple[Graph, Node]:
+    """A SHACL validation report with only the ``keep`` results (and their path nodes)."""
+    filtered = Graph()
+    filtered.bind("sh", SH)
+    root = BNode()
+    filtered.add((root, RDF.type, SH.ValidationReport))
+    for node in keep:
+        filtered.add((root, SH.result, node))
+        todo = [node]
+        seen: set[Node] = set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for p, o in report.predicate_objects(current):
+                filtered.add((current, p, o))
+                if isinstance(o, BNode):
+                    todo.append(o)
+    return filtered, root
+
+
+def validate_graphs(
+    data: Graph, ontology: Graph, shapes: Graph | None = None, *, inplace: bool = False
+) -> Outcome:
+    """Validate ``data`` against the shapes, with ``ontology`` supplying the class hierarchy.
+
+    If ``data is ontology`` (the release), the graph is validated as it is. Otherwise the
+    data is validated together with :func:`ontology_view` and only results whose focus node is
+    a subject of ``data`` are kept; ``inplace=True`` adds the view to ``data`` itself instead
+    of to a copy (for large inputs the caller no longer needs as they were).
+    """
+    shapes = load_shapes() if shapes is None else shapes
+    if data is ontology:
+        graph = data
+        raw = _run_pyshacl(graph, shapes)
+        keep = list(raw.subjects(RDF.type, SH.ValidationResult))
+    else:
+        own = set(data.subjects())
+        graph = data if inplace else Graph()
+        if not inplace:
+            graph += data
+        graph += ontology_view(ontology, data)
+        raw = _run_pyshacl(graph, shapes)
+        keep = [
+            node
+            for node in raw.subjects(RDF.type, SH.ValidationResult)
+            if raw.value(node, SH.focusNode) in own
+        ]
+    report, root = _filtered_report(raw, keep)
+    outcome = Outcome(report, results_of(report, graph))
+    report.add((root, SH.conforms, Literal(outcome.conforms)))
+    return outcome
+
+
+def write_report(outcome: Outcome, output: Path) -> None:
+    """Write the SHACL validation report: JSON-LD for ``.json``/``.jsonld``, else Turtle."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.suffix.lower() in {".json", ".jsonld"}:
+        outcome.report.serialize(output, format="json-ld", indent=2)
+    else:
+        outcome.report.serialize(output, format="turtle")
 
 
 def validate_command(
     files: list[Path], fmt: str | None, output: Path | None, console: Console
 ) -> int:
     """CLI body of ``cytoowl validate``: 0 conforming, 1 violations, 2 unusable input."""
-    ontology = Graph().parse(config.RELEASE.ttl, format="turtle")
-    data = Graph()
-    for path in files or [config.RELEASE.ttl]:
-        try:
-            data.parse(path, format=fmt)
-        except Exception as exc:  # rdflib raises many parser-specific classes
-            console.print(f"[red]{path}: unusable input: {exc}")
-            return 2
-    outcome = validate_graphs(data, ontology)
-    console.print(outcome.text() or "conforms: no results")
+    try:
+        ontology = load_rdf([config.RELEASE.ttl])
+        data = load_rdf(files, fmt) if files else ontology
+    except InputError as exc:
+        console.print(f"[red]unusable input:[/red] {escape(str(exc))}")
+        return 2
+    outcome = validate_graphs(data, ontology, inplace=True)
+    console.print(escape(outcome.text()), highlight=False, soft_wrap=True)
     if output:
-        fmt_out = "json-ld" if output.suffix == ".json" else "turtle"
-        outcome.report.serialize(output, format=fmt_out)
+        write_report(outcome, output)
+        console.print(f"SHACL report written to {escape(str(output))}")
     return 0 if outcome.conforms else 1
