@@ -337,6 +337,8 @@ def _run_pyshacl(graph: Graph, shapes: Graph) -> Graph:
         advanced=True,
         inplace=True,  # no SHACL rules: validation does not modify the graph
     )
+    if not isinstance(report, Graph):  # pySHACL returns a ValidationFailure for broken shapes
+        raise RuntimeError(f"the SHACL shapes cannot be used: {report}")
     return report
 
 
