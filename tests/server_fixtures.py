@@ -8,9 +8,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -77,32 +79,30 @@ def live_server(root: Path | None = FIXTURE_ROOT, **env: str) -> Iterator[str]:
     if root is not None:
         environ["CYTOOWL_ROOT"] = str(root)
     command = [sys.executable, "-m", "cytoowl.cli", "serve", "--host", "127.0.0.1"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port)],
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, process)
-        yield base
-    finally:
-        process.terminate()
+    # The log goes to a file, not a pipe: a full pipe nobody reads would stall the server.
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)], env=environ, stdout=subprocess.DEVNULL, stderr=log
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
+            _wait_healthy(base, process, log)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
-def _wait_healthy(base: str, process: subprocess.Popen, limit: float = 120) -> None:
+def _wait_healthy(base: str, process: subprocess.Popen, log: IO[bytes], limit: float = 120):
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-3000:]}")
+            log.seek(0)
+            raise RuntimeError(f"server exited: {log.read().decode()[-3000:]}")
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(base + "/health", timeout=2).status_code == 200:
                 return

@@ -8,6 +8,7 @@ body frame. Run as ``python -m cytoowl.query_worker STORE_DIR ALLOWLIST_JSON``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import struct
@@ -63,12 +64,19 @@ def execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> tu
     return {"status": 200, **shaped.header()}, shaped.body
 
 
+def warm_up() -> None:
+    """Pay one-off costs (rdflib's SPARQL grammar for the SERVICE check) before any job."""
+    with contextlib.suppress(QueryRefused):
+        check_service("ASK { SERVICE <http://localhost/> {} }", ())  # never executed
+
+
 def main(argv: list[str]) -> None:
     store_dir, allowlist = argv[0], tuple(json.loads(argv[1]))
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to stderr, never into the frame channel
     inp = sys.stdin.buffer
     store = Store.read_only(store_dir)
+    warm_up()
     write_frame(out, b"ready")
     out.flush()
     while (frame := read_frame(inp)) is not None:

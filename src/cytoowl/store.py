@@ -277,7 +277,9 @@ class RemoteStore(Store):
             shaped = shape(results, request.formats, self.settings.row_limit, request.prefixes)
         except NotAcceptable as e:
             raise StoreError(406, f"no acceptable media type for a {e} result") from None
-        return QueryResult(shaped.body, shaped.media_type, shaped.rows, shaped.truncated)
+        # A cytoowl server upstream may have capped already: pass its announcement on.
+        truncated = shaped.truncated or response.headers.get("x-sparql-truncated") == "true"
+        return QueryResult(shaped.body, shaped.media_type, shaped.rows, truncated)
 
     async def triples(
         self, subject: Node | None, predicate: NamedNode | None, obj: Any, limit: int

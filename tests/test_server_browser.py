@@ -1,0 +1,92 @@
+"""A headless Chromium (Debian's) opens the landing page, a term page and the query page,
+and runs an example query through the page's own JavaScript."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+from server_fixtures import live_url  # noqa: F401 - fixture
+
+webdriver = pytest.importorskip("selenium.webdriver")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (shutil.which("chromium") and shutil.which("chromedriver")),
+        reason="Debian chromium and chromium-driver are not installed (make system-deps)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    profile = tempfile.mkdtemp(prefix="cytoowl-chromium-")
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    # An explicit driver path: selenium-manager would try to download one.
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for(driver, css: str, timeout: float = 15):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
+    )
+
+
+def test_landing_page(browser, live_url: str) -> None:  # noqa: F811
+    browser.get(live_url + "/")
+    assert "cytoowl" in browser.title
+    downloads = wait_for(browser, "#downloads")
+    assert "cytoowl.ttl" in downloads.text
+    assert "2026-11-21" in wait_for(browser, "#version").text
+
+
+def test_term_page(browser, live_url: str) -> None:  # noqa: F811
+    browser.get(live_url + "/CYTO_0000100")
+    assert wait_for(browser, "#label").text == "interleukin-2"
+    assert "IL2 gene product" in wait_for(browser, "#definition").text
+    parents = wait_for(browser, "#parents")
+    assert "IL-2 subfamily cytokine" in parents.text
+
+
+def test_query_page_runs_an_example(browser, live_url: str) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_url + "/sparql")
+    tabs = browser.find_elements(By.CSS_SELECTOR, "#examples .tab")
+    assert [t.text for t in tabs] == [
+        "IL-2 subfamily cytokines",
+        "Cytokines of the common gamma chain",
+    ]
+    tabs[1].click()
+    assert "CYTO_0000011" in browser.find_element(By.ID, "query").get_attribute("value")
+    browser.find_element(By.ID, "run").click()
+    table = wait_for(browser, "#results-table")
+    assert "interleukin-2" in table.text and "interleukin-4" in table.text
+    assert "result(s)" in browser.find_element(By.ID, "status").text

@@ -1,0 +1,77 @@
+"""A real ``cytoowl serve`` (uvicorn, child process) on a loopback port, with real clients."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+from server_fixtures import CARTESIAN, IL2, live_url  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.slow
+LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def test_sparqlwrapper_select_ask_construct(live_url: str) -> None:  # noqa: F811
+    client = SPARQLWrapper(live_url + "/sparql")
+    client.setReturnFormat(JSON)
+    client.setQuery(f"SELECT ?label WHERE {{ <{IL2}> <{LABEL}> ?label }}")
+    bindings = client.queryAndConvert()["results"]["bindings"]
+    assert [b["label"]["value"] for b in bindings] == ["interleukin-2"]
+    client.setQuery(f"ASK {{ <{IL2}> ?p ?o }}")
+    assert client.queryAndConvert()["boolean"] is True
+    client.setMethod("POST")
+    client.setReturnFormat(TURTLE)
+    client.setQuery(f"CONSTRUCT WHERE {{ <{IL2}> ?p ?o }}")
+    graph = Graph().parse(data=client.queryAndConvert(), format="turtle")
+    assert (URIRef(IL2), LABEL, Literal("interleukin-2")) in graph
+
+
+def test_rdflib_sparqlstore(live_url: str) -> None:  # noqa: F811
+    graph = Graph(store=SPARQLStore(live_url + "/sparql", returnFormat="json"))
+    rows = list(graph.query(f"SELECT ?o WHERE {{ <{IL2}> <{LABEL}> ?o }}"))
+    assert [str(r[0]) for r in rows] == ["interleukin-2"]
+    assert (URIRef(IL2), LABEL, Literal("interleukin-2")) in graph
+    assert len(list(graph.triples((URIRef(IL2), None, None)))) > 5
+
+
+def test_runaway_query_is_cut_while_others_are_served(live_url: str) -> None:  # noqa: F811
+    heavy: dict = {}
+
+    def run_heavy() -> None:
+        started = time.monotonic()
+        response = httpx.get(live_url + "/sparql", params={"query": CARTESIAN}, timeout=30)
+        heavy.update(
+            status=response.status_code, text=response.text, seconds=time.monotonic() - started
+        )
+
+    thread = threading.Thread(target=run_heavy)
+    thread.start()
+    time.sleep(0.2)  # the heavy query now holds one worker
+    latencies = []
+    with httpx.Client(timeout=10) as client:
+        while thread.is_alive() and len(latencies) < 500:
+            started = time.monotonic()
+            response = client.get(
+                live_url + "/sparql",
+                params={"query": f"SELECT ?o WHERE {{ <{IL2}> <{LABEL}> ?o }}"},
+            )
+            latencies.append(time.monotonic() - started)
+            assert response.status_code == 200
+            page = client.get(live_url + "/CYTO_0000100", headers={"Accept": "text/html"})
+            assert page.status_code == 200
+    thread.join()
+    assert heavy["status"] == 504 and "time limit" in heavy["text"]
+    assert 1.4 < heavy["seconds"] < 5
+    assert len(latencies) >= 10  # other clients were served while it ran
+    assert sorted(latencies)[len(latencies) // 2] < 0.2
+
+
+def test_health_and_landing_over_http(live_url: str) -> None:  # noqa: F811
+    assert httpx.get(live_url + "/health").json()["status"] == "ok"
+    assert "cytoowl" in httpx.get(live_url + "/").text

@@ -1,0 +1,97 @@
+"""The Store interface: the embedded store directly, and the remote store against a server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode
+
+from cytoowl.config import ServerSettings
+from cytoowl.sparql_protocol import choose_formats
+from cytoowl.store import EmbeddedStore, QueryRequest, RemoteStore, StoreError, load_store
+from server_fixtures import CARTESIAN, FIXTURE, IL2, live_url  # noqa: F401 - fixture
+
+LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def _exercise(store) -> None:
+    await store.start()
+    try:
+        assert await store.healthy()
+        rows = await store.select(f"SELECT ?o WHERE {{ <{IL2}> <{LABEL.value}> ?o }}")
+        assert [r["o"].value for r in rows] == ["interleukin-2"]
+        triples = await store.triples(NamedNode(IL2), LABEL, None, 10)
+        assert [t.object.value for t in triples] == ["interleukin-2"]
+        assert len(await store.triples(None, None, None, 7)) == 7
+        capped = await store.query(QueryRequest("SELECT * { ?s ?p ?o }", choose_formats(None)))
+        assert capped.truncated and capped.rows == 50
+        with pytest.raises(StoreError) as refused:
+            await store.query(
+                QueryRequest(
+                    "SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } }", choose_formats(None)
+                )
+            )
+        assert refused.value.status == 403
+        with pytest.raises(StoreError) as bad:
+            await store.query(QueryRequest("SELECT ?x {", choose_formats(None)))
+        assert bad.value.status == 400
+    finally:
+        await store.close()
+
+
+def test_embedded_store() -> None:
+    run(_exercise(EmbeddedStore(ServerSettings(row_limit=50, query_timeout_s=1.5), FIXTURE)))
+
+
+def test_embedded_store_timeout_replaces_worker() -> None:
+    async def scenario() -> None:
+        store = EmbeddedStore(ServerSettings(query_timeout_s=1, workers=1), FIXTURE)
+        await store.start()
+        try:
+            with pytest.raises(StoreError) as timeout:
+                await store.query(QueryRequest(CARTESIAN, choose_formats(None)))
+            assert timeout.value.status == 504
+            assert await store.healthy()  # the replacement worker answers
+        finally:
+            await store.close()
+
+    run(scenario())
+
+
+def test_busy_pool_answers_503() -> None:
+    async def scenario() -> None:
+        store = EmbeddedStore(ServerSettings(query_timeout_s=1, workers=1), FIXTURE)
+        await store.start()
+        try:
+            heavy = asyncio.ensure_future(
+                store.query(QueryRequest(CARTESIAN, choose_formats(None)), timeout=3)
+            )
+            await asyncio.sleep(0.1)
+            with pytest.raises(StoreError) as busy:
+                await store.query(QueryRequest("ASK {}", choose_formats(None)), timeout=0.5)
+            assert busy.value.status == 503
+            heavy.cancel()
+        finally:
+            await store.close()
+
+    run(scenario())
+
+
+def test_store_directory_is_reused(tmp_path: Path) -> None:
+    load_store(FIXTURE, tmp_path / "store")
+    marker = tmp_path / "store" / ".cytoowl-fingerprint"
+    stamp = marker.stat().st_mtime_ns
+    load_store(FIXTURE, tmp_path / "store")
+    assert marker.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.slow
+def test_remote_store_against_a_real_server(live_url: str) -> None:  # noqa: F811
+    settings = ServerSettings(row_limit=50, query_timeout_s=1.5)
+    run(_exercise(RemoteStore(settings, live_url + "/sparql")))
