@@ -371,7 +371,8 @@ def validate_graphs(
 
     If ``data is ontology`` (the release), the graph is validated as it is. Otherwise the
     data is validated together with :func:`ontology_view` and only results whose focus node is
-    a subject of ``data`` are kept; ``inplace=True`` adds the view to ``data`` itself instead
+    the data's own (a subject of ``data``, or an object the ontology does not describe) are
+    kept; ``inplace=True`` adds the view to ``data`` itself instead
     of to a copy (for large inputs the caller no longer needs as they were).
     """
     shapes = load_shapes() if shapes is None else shapes
@@ -380,7 +381,10 @@ def validate_graphs(
         raw = _run_pyshacl(graph, shapes)
         keep = list(raw.subjects(RDF.type, SH.ValidationResult))
     else:
-        own = set(data.subjects())
+        described = set(ontology.subjects())
+        own = set(data.subjects()) | {
+            o for o in data.objects() if not isinstance(o, Literal) and o not in described
+        }
         graph = data if inplace else Graph()
         if not inplace:
             graph += data
