@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph
@@ -181,7 +182,10 @@ def curie(node: object) -> str:
         return f"<{text}>"
     if isinstance(node, BNode):
         return "[]"
-    return json.dumps(text, ensure_ascii=False)
+    if isinstance(node, Literal) and isinstance(node.toPython(), int | float | Decimal):
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return f"{quoted}@{node.language}" if isinstance(node, Literal) and node.language else quoted
 
 
 def path_text(report: Graph, path: Node | None) -> str:
@@ -418,11 +422,11 @@ def validate_command(
         ontology = load_rdf([config.RELEASE.ttl])
         data = load_rdf(files, fmt) if files else ontology
     except InputError as exc:
-        console.print(f"[red]unusable input:[/red] {escape(str(exc))}")
+        console.print(f"[red]unusable input:[/red] {escape(str(exc))}", soft_wrap=True)
         return 2
     outcome = validate_graphs(data, ontology, inplace=True)
     console.print(escape(outcome.text()), highlight=False, soft_wrap=True)
     if output:
         write_report(outcome, output)
-        console.print(f"SHACL report written to {escape(str(output))}")
+        console.print(f"SHACL report written to {escape(str(output))}", soft_wrap=True)
     return 0 if outcome.conforms else 1

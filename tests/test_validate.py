@@ -1,0 +1,146 @@
+"""``cytoowl validate``: the release and the example conform; formats; exit codes; reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal
+from typer.testing import CliRunner
+
+from cytoowl import config
+from cytoowl.cli import app
+from cytoowl.validate import SH, InputError, load_rdf, validate_graphs
+
+EXAMPLE = config.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl"
+runner = CliRunner()
+
+
+def cli(*args: str) -> tuple[int, str]:
+    """Run ``cytoowl validate ARGS``; the exit code and everything printed."""
+    result = runner.invoke(app, ["validate", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def example_graph() -> Graph:
+    return Graph().parse(EXAMPLE, format="turtle")
+
+
+@pytest.fixture
+def bad_measurement(tmp_path: Path) -> Path:
+    """The example with one negative concentration."""
+    path = tmp_path / "bad.ttl"
+    path.write_text(EXAMPLE.read_text().replace("qudt:numericValue 3.8", "qudt:numericValue -3.8"))
+    return path
+
+
+def test_release_conforms(release_graph: Graph) -> None:
+    outcome = validate_graphs(release_graph, release_graph)
+    assert outcome.conforms, outcome.text(limit=20)
+    assert list(outcome.report.objects(None, SH.conforms)) == [Literal(True)]
+
+
+def test_release_is_the_default_input() -> None:
+    code, output = cli()
+    assert code == 0, output
+    assert "conforms: 0 violations" in output
+
+
+def test_example_dataset_conforms_without_any_result(
+    example_graph: Graph, release_graph: Graph
+) -> None:
+    outcome = validate_graphs(example_graph, release_graph)
+    assert outcome.results == [], outcome.text()
+
+
+@pytest.mark.parametrize(
+    ("suffix", "rdflib_format"),
+    [(".ttl", "turtle"), (".owl", "xml"), (".rdf", "xml"), (".jsonld", "json-ld"), (".nt", "nt")],
+)
+def test_every_format_by_extension(
+    suffix: str, rdflib_format: str, example_graph: Graph, tmp_path: Path
+) -> None:
+    path = tmp_path / f"example{suffix}"
+    example_graph.serialize(path, format=rdflib_format)
+    assert len(load_rdf([path])) == len(example_graph)
+    code, output = cli(str(path))
+    assert code == 0, output
+
+
+def test_format_option_overrides_the_extension(example_graph: Graph, tmp_path: Path) -> None:
+    path = tmp_path / "example.data"
+    example_graph.serialize(path, format="nt")
+    assert cli(str(path))[0] == 2  # unknown extension, no --format
+    assert cli("--format", "nt", str(path))[0] == 0
+    code, output = cli("--format", "yaml", str(path))
+    assert code == 2 and "unknown format 'yaml'" in output
+
+
+def test_several_files_are_validated_together(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text()
+    head, measurements = text.split("######## Measurements ########")
+    (tmp_path / "context.ttl").write_text(head)
+    prefixes = "".join(line + "\n" for line in head.splitlines() if line.startswith("@prefix"))
+    (tmp_path / "measurements.ttl").write_text(prefixes + measurements)
+    code, output = cli(str(tmp_path / "context.ttl"), str(tmp_path / "measurements.ttl"))
+    assert code == 0, output
+    assert cli(str(tmp_path / "measurements.ttl"))[0] == 1  # samples and assays missing
+
+
+def test_violations_exit_1_with_a_report_grouped_by_focus_node(bad_measurement: Path) -> None:
+    code, output = cli(str(bad_measurement))
+    assert code == 1
+    lines = output.splitlines()
+    focus = next(i for i, line in enumerate(lines) if line.startswith("(no label)"))
+    assert lines[focus + 1].strip().startswith("[Violation] qudt:numericValue = -3.8:")
+    assert "cannot be negative" in lines[focus + 1]
+    assert "does not conform: 1 violation" in output
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".json"])
+def test_output_writes_the_shacl_report(bad_measurement: Path, tmp_path: Path, suffix: str) -> None:
+    report_path = tmp_path / f"report{suffix}"
+    code, _ = cli("--output", str(report_path), str(bad_measurement))
+    assert code == 1
+    if suffix == ".json":
+        json.loads(report_path.read_text())
+    report = Graph().parse(report_path, format="json-ld" if suffix == ".json" else "turtle")
+    assert list(report.objects(None, SH.conforms)) == [Literal(False)]
+    results = list(
+        report.subjects(SH.sourceConstraintComponent, SH.MinInclusiveConstraintComponent)
+    )
+    assert len(results) == 1
+    assert report.value(results[0], SH.resultMessage) is not None
+
+
+BROKEN = {
+    "broken.ttl": ('@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:a ex:b "x\n', ":3:"),
+    "broken.nt": ("<http://e/a> <http://e/b> <http://e/c> .\n<http://e/a> <http://e/b> .\n", ":2:"),
+    "broken.jsonld": ('{"@id": "http://e/a",\n "http://e/b": {"@id": "http://e/c"},,\n}', ":2:"),
+    "broken.rdf": (
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '\n<rdf:Description rdf:about="http://e/a">\n</rdf:RDF>\n',
+        ":4:",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_malformed_input_exits_2_with_line_and_message(name: str, tmp_path: Path) -> None:
+    text, line = BROKEN[name]
+    path = tmp_path / name
+    path.write_text(text)
+    code, output = cli(str(path))
+    assert code == 2
+    assert f"{path}{line}" in output.replace("\n", "")
+    assert "Traceback" not in output
+    with pytest.raises(InputError):
+        load_rdf([path])
+
+
+def test_missing_file_exits_2(tmp_path: Path) -> None:
+    code, output = cli(str(tmp_path / "absent.ttl"))
+    assert code == 2 and "no such file" in output
