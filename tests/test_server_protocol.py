@@ -9,6 +9,7 @@ from cytoowl.sparql_protocol import (
     QueryRefused,
     check_service,
     choose_formats,
+    is_bounded_lookup,
     negotiate,
     service_allowed,
     shape_solutions,
@@ -107,3 +108,19 @@ def test_construct_cap() -> None:
     triples = _store(30).query("CONSTRUCT WHERE { ?s ?p ?o }")
     shaped = shape_triples(triples, "application/n-triples", 7)
     assert shaped.truncated and shaped.body.count(b"\n") == 7
+
+
+@pytest.mark.parametrize(
+    ("query", "bounded"),
+    [
+        ("SELECT ?p ?o WHERE { <https://w3id.org/cytoowl/CYTO_0000100> ?p ?o }", True),
+        ("select * { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o . } LIMIT 5", True),
+        ("SELECT * WHERE { ?s ?p ?o }", False),
+        ("SELECT * WHERE { <http://e/a> ?p ?o } ORDER BY ?o", False),
+        ("SELECT * WHERE { <http://e/a> ?p ?o . ?o ?q ?r }", False),
+        ("SELECT (COUNT(*) AS ?n) WHERE { <http://e/a> ?p ?o }", False),
+        ("SELECT * WHERE { SERVICE <http://e/> { ?s ?p ?o } }", False),
+    ],
+)
+def test_bounded_lookup_recognition(query: str, bounded: bool) -> None:
+    assert is_bounded_lookup(query) is bounded

@@ -148,6 +148,26 @@ def content_type(media_type: str) -> str:
     return media_type
 
 
+# --- bounded lookups --------------------------------------------------------------------
+
+_TERM = r"(?:[?$]\w+|<[^<>\s\"{}|^`\\]*>)"
+_LOOKUP = re.compile(
+    rf"\s*SELECT\s+(?:\*|(?:[?$]\w+\s*)+)\s*(?:WHERE\s*)?\{{\s*({_TERM})\s+({_TERM})\s+({_TERM})"
+    r"\s*\.?\s*\}\s*(?:LIMIT\s+\d+\s*)?",
+    re.IGNORECASE,
+)
+
+
+def is_bounded_lookup(query: str) -> bool:
+    """True for ``SELECT ... WHERE { s p o } [LIMIT n]`` with at least one IRI bound.
+
+    Such a query is one index range scan that streams its rows, so with the row cap it
+    costs at most ``row_limit`` rows and cannot run away: it may skip the worker hop.
+    """
+    found = _LOOKUP.fullmatch(query)
+    return bool(found) and any(term.startswith("<") for term in found.groups())
+
+
 # --- SERVICE policy ---------------------------------------------------------------------
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")

@@ -34,11 +34,13 @@ from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset
 from cytoowl.config import ServerSettings
+from cytoowl.query_worker import execute
 from cytoowl.sparql_protocol import (
     Formats,
     NotAcceptable,
     QueryRefused,
     check_service,
+    is_bounded_lookup,
     shape,
 )
 from cytoowl.workers import WorkerError, WorkerPool
@@ -163,6 +165,14 @@ class EmbeddedStore(Store):
             "row_limit": self.settings.row_limit,
             "prefixes": request.prefixes,
         }
+        if (
+            self._local is not None
+            and not job["default_graphs"]
+            and not job["named_graphs"]
+            and is_bounded_lookup(request.query)
+        ):
+            # In-process, see is_bounded_lookup: at most row_limit rows of one index scan.
+            return _result(*execute(self._local, job, self.settings.service_allowlist))
         try:
             header, body = await self._pool.run(job, timeout or self.settings.query_timeout_s)
         except WorkerError as e:

@@ -1,0 +1,454 @@
+"""Benchmark: cytoowl serve versus Oxigraph server and rdflib-endpoint on the same data.
+
+Generates a seeded ontology-like dataset (classes with a hierarchy, labelled individuals
+with synonyms, xrefs and relations), serves it from the three servers on loopback ports,
+replays the same query mix at several concurrencies (bounded in time and count), and
+prints queries/s, p50/p99 latency and peak memory (RSS of the server and its children)
+with ratios. Needs the ``bench`` extras (``pip install -e '.[bench]'``).
+
+    python benchmarks/bench_server.py --triples 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+BIN = Path(sys.executable).parent
+TERM = "https://w3id.org/cytoowl/CYTO_"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OIO = "http://www.geneontology.org/formats/oboInOwl#"
+DEF = "http://purl.obolibrary.org/obo/IAO_0000115"
+BINDS = TERM + "0000900"
+JSON = "application/sparql-results+json"
+TURTLE = "text/turtle"
+WORDS = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "kappa",
+    "lambda",
+    "sigma",
+    "omega",
+    "interleukin",
+    "factor",
+    "receptor",
+    "chain",
+]
+
+
+# --- data -------------------------------------------------------------------------------
+
+
+@dataclass
+class Dataset:
+    path: Path
+    classes: int
+    individuals: int
+
+    def cls(self, i: int) -> str:
+        return f"{TERM}{1000 + i:07d}"
+
+    def ind(self, i: int) -> str:
+        return f"{TERM}{1000 + self.classes + i:07d}"
+
+
+def generate(path: Path, triples: int, seed: int) -> Dataset:
+    """About ``triples`` triples: classes ~1/100, individuals ~10 triples each."""
+    rng = random.Random(seed)
+    classes = max(10, triples // 100)
+    individuals = max(10, (triples - classes * 5) // 10)
+    data = Dataset(path, classes, individuals)
+    with path.open("w", encoding="utf-8") as out:
+        for c in range(classes):
+            iri = data.cls(c)
+            out.write(f"<{iri}> <{RDF_TYPE}> <{OWL}Class> .\n")
+            out.write(f'<{iri}> <{RDFS}label> "{rng.choice(WORDS)} class {c}" .\n')
+            out.write(f'<{iri}> <{DEF}> "A generated class number {c}." .\n')
+            if c:
+                out.write(f"<{iri}> <{RDFS}subClassOf> <{data.cls(rng.randrange(c))}> .\n")
+        for i in range(individuals):
+            iri = data.ind(i)
+            out.write(f"<{iri}> <{RDF_TYPE}> <{OWL}NamedIndividual> .\n")
+            out.write(f"<{iri}> <{RDF_TYPE}> <{data.cls(i % classes)}> .\n")
+            out.write(f'<{iri}> <{RDFS}label> "{rng.choice(WORDS)} protein {i}" .\n')
+            out.write(f'<{iri}> <{OIO}hasExactSynonym> "P{i}" .\n')
+            out.write(f'<{iri}> <{OIO}hasExactSynonym> "{rng.choice(WORDS).upper()}{i}" .\n')
+            out.write(f'<{iri}> <{OIO}hasDbXref> "HGNC:{i}" .\n')
+            out.write(f'<{iri}> <{OIO}hasDbXref> "UniProtKB:Q{i:05d}" .\n')
+            out.write(f'<{iri}> <{DEF}> "The generated gene product {i}." .\n')
+            for _ in range(2):
+                out.write(f"<{iri}> <{BINDS}> <{data.ind(rng.randrange(individuals))}> .\n")
+    return data
+
+
+# --- queries ----------------------------------------------------------------------------
+
+Query = tuple[str, str]  # (text, Accept)
+
+
+def mix_query(data: Dataset, rng: random.Random) -> Query:
+    """The ontology-like mix: label search, joins, counts, CONSTRUCT."""
+    kind = rng.randrange(4)
+    c = rng.randrange(data.classes)
+    if kind == 0:
+        word, number = rng.choice(WORDS), rng.randrange(10, 99)
+        return (
+            f"SELECT ?s ?label WHERE {{ ?s <{RDFS}label> ?label "
+            f'FILTER(STRSTARTS(?label, "{word} protein {number}")) }} LIMIT 20',
+            JSON,
+        )
+    if kind == 1:
+        return (
+            f"SELECT ?i ?label ?o ?olabel WHERE {{ ?i a <{data.cls(c)}> ; <{RDFS}label> ?label ; "
+            f"<{BINDS}> ?o . ?o <{RDFS}label> ?olabel }} LIMIT 100",
+            JSON,
+        )
+    if kind == 2:
+        return (
+            f"SELECT ?sub (COUNT(?i) AS ?n) WHERE {{ ?sub <{RDFS}subClassOf> <{data.cls(c)}> . "
+            f"?i a ?sub }} GROUP BY ?sub",
+            JSON,
+        )
+    return (f"CONSTRUCT {{ ?i ?p ?o }} WHERE {{ ?i a <{data.cls(c)}> ; ?p ?o }}", TURTLE)
+
+
+def lookup_query(data: Dataset, rng: random.Random) -> Query:
+    return (f"SELECT ?p ?o WHERE {{ <{data.ind(rng.randrange(data.individuals))}> ?p ?o }}", JSON)
+
+
+HEAVY: Query = (
+    "SELECT ?t (COUNT(*) AS ?n) WHERE { ?i a ?t . ?i ?p ?o } GROUP BY ?t ORDER BY DESC(?n) LIMIT 5",
+    JSON,
+)
+
+
+# --- servers ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    path: str
+    process: subprocess.Popen
+    peak_rss: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def watch_memory(self) -> None:
+        def sample() -> None:
+            while not self._stop.is_set():
+                try:
+                    root = psutil.Process(self.process.pid)
+                    rss = sum(p.memory_info().rss for p in [root, *root.children(True)])
+                    self.peak_rss = max(self.peak_rss, rss)
+                except psutil.Error:
+                    pass
+                time.sleep(0.2)
+
+        threading.Thread(target=sample, daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for child in psutil.Process(self.process.pid).children(True):
+            child.kill()  # our own children only (workers of this server)
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def wait_ready(port: int, path: str, process: subprocess.Popen, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    query = urllib.parse.urlencode({"query": "ASK {}"})
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", f"{path}?{query}", headers={"Accept": JSON})
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError("server not ready in time")
+
+
+def start_cytoowl(data: Dataset, work: Path) -> Server:
+    root = work / "cytoowl-root"
+    (root / "ontology").mkdir(parents=True, exist_ok=True)
+    target = root / "ontology" / "cytoowl.ttl"  # N-Triples is Turtle
+    if not target.exists():
+        os.link(data.path, target)
+    port = free_port()
+    env = {**os.environ, "CYTOOWL_ROOT": str(root), "CYTOOWL_STORE_DIR": str(work / "cy-store")}
+    cmd = [str(BIN / "cytoowl"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return Server("cytoowl", port, "/sparql", process)
+
+
+def start_oxigraph(data: Dataset, work: Path) -> Server:
+    location = work / "oxigraph-store"
+    if not location.exists():
+        subprocess.run(
+            [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data.path)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    port = free_port()
+    cmd = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location)]
+    process = subprocess.Popen(
+        [*cmd, "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return Server("oxigraph", port, "/query", process)
+
+
+def start_rdflib(data: Dataset, work: Path) -> Server:
+    port = free_port()
+    cmd = [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(
+        [*cmd, str(data.path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return Server("rdflib-endpoint", port, "/sparql", process)
+
+
+@contextmanager
+def running(start: Callable[[Dataset, Path], Server], data: Dataset, work: Path) -> Iterator:
+    started = time.monotonic()
+    server = start(data, work)
+    server.watch_memory()
+    try:
+        wait_ready(server.port, server.path, server.process, limit=1800)
+        print(f"  {server.name} ready in {time.monotonic() - started:.1f} s", flush=True)
+        yield server
+    finally:
+        server.stop()
+
+
+# --- load -------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    done: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def qps(self) -> float:
+        return self.done / self.seconds if self.seconds else 0.0
+
+    def pct(self, q: float) -> float:
+        values = sorted(self.latencies)
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
+
+
+def request(conn: http.client.HTTPConnection, path: str, query: Query) -> bool:
+    text, accept = query
+    conn.request(
+        "GET", f"{path}?{urllib.parse.urlencode({'query': text})}", headers={"Accept": accept}
+    )
+    response = conn.getresponse()
+    response.read()
+    return response.status == 200
+
+
+def load(
+    server: Server,
+    make: Callable[[random.Random], Query],
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    seed: int,
+) -> Cell:
+    """``clients`` threads with keep-alive connections, until time or count runs out."""
+    cell = Cell()
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        rng = random.Random(seed * 100 + index)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+        while time.monotonic() < deadline:
+            with lock:
+                if cell.done + cell.errors >= max_requests:
+                    return
+            started = time.monotonic()
+            try:
+                ok = request(conn, server.path, make(rng))
+            except OSError:
+                ok = False
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+            with lock:
+                if ok:
+                    cell.done += 1
+                    cell.latencies.append(time.monotonic() - started)
+                else:
+                    cell.errors += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    cell.seconds = time.monotonic() - started
+    return cell
+
+
+@contextmanager
+def heavy_background(server: Server) -> Iterator[Cell]:
+    """One client looping a heavy aggregate over every triple."""
+    stop = threading.Event()
+    cell = Cell()
+
+    def loop() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                ok = request(conn, server.path, HEAVY)
+            except OSError:
+                ok = False
+            cell.done += ok
+            cell.latencies.append(time.monotonic() - started)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    try:
+        yield cell
+    finally:
+        stop.set()
+        thread.join(timeout=300)
+
+
+# --- main -------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--concurrency", default="1,4,8")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per measurement cell")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="per cell")
+    parser.add_argument("--servers", default="cytoowl,oxigraph,rdflib-endpoint")
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="cytoowl-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    levels = [int(c) for c in args.concurrency.split(",")]
+    starters = {
+        "cytoowl": start_cytoowl,
+        "oxigraph": start_oxigraph,
+        "rdflib-endpoint": start_rdflib,
+    }
+    names = [n for n in args.servers.split(",") if n in starters]
+
+    started = time.monotonic()
+    data = generate(work / "data.nt", args.triples, args.seed)
+    lines = sum(1 for _ in data.path.open())
+    print(
+        f"dataset: {lines} triples ({data.classes} classes, {data.individuals} individuals) "
+        f"in {time.monotonic() - started:.1f} s",
+        flush=True,
+    )
+
+    results: dict[tuple[str, str, int], Cell] = {}
+    peaks: dict[str, int] = {}
+    for name in names:
+        print(f"{name}:", flush=True)
+        with running(starters[name], data, work) as server:
+            for workload, make in (
+                ("mix", lambda r: mix_query(data, r)),
+                ("lookup", lambda r: lookup_query(data, r)),
+            ):
+                load(server, make, 2, 2, 200, args.seed)  # warm-up
+                for clients in levels:
+                    cell = load(server, make, clients, args.seconds, args.max_requests, args.seed)
+                    results[(name, workload, clients)] = cell
+                    print(
+                        f"  {workload:7} c={clients}: {cell.qps:8.1f} q/s  "
+                        f"p50 {cell.pct(0.5):7.1f} ms  p99 {cell.pct(0.99):8.1f} ms  "
+                        f"errors {cell.errors}",
+                        flush=True,
+                    )
+            if name != "rdflib-endpoint":  # rdflib needs minutes for the heavy query
+                with heavy_background(server) as heavy:
+                    cell = load(
+                        server,
+                        lambda r: lookup_query(data, r),
+                        8,
+                        args.seconds,
+                        args.max_requests,
+                        args.seed,
+                    )
+                results[(name, "lookup+heavy", 8)] = cell
+                print(
+                    f"  lookup while heavy query runs c=8: {cell.qps:8.1f} q/s  "
+                    f"p99 {cell.pct(0.99):.1f} ms  (heavy queries done: {heavy.done})",
+                    flush=True,
+                )
+        peaks[name] = server.peak_rss
+    report(results, peaks, names, levels)
+    if args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results: dict, peaks: dict, names: list[str], levels: list[int]) -> None:
+    print("\n| workload | clients | server | q/s | p50 ms | p99 ms | vs oxigraph | vs rdflib |")
+    print("|---|---|---|---|---|---|---|---|")
+    for workload in ("mix", "lookup", "lookup+heavy"):
+        for clients in levels if workload != "lookup+heavy" else [8]:
+            ox = results.get(("oxigraph", workload, clients))
+            rd = results.get(("rdflib-endpoint", workload, clients))
+            for name in names:
+                cell = results.get((name, workload, clients))
+                if cell is None:
+                    continue
+                vs_ox = f"{cell.qps / ox.qps:.2f}x" if ox and ox.qps else "-"
+                vs_rd = f"{cell.qps / rd.qps:.1f}x" if rd and rd.qps else "-"
+                print(
+                    f"| {workload} | {clients} | {name} | {cell.qps:.1f} | {cell.pct(0.5):.1f} "
+                    f"| {cell.pct(0.99):.1f} | {vs_ox} | {vs_rd} |"
+                )
+    print("\n| server | peak RSS (MiB, with children) |")
+    print("|---|---|")
+    for name in names:
+        print(f"| {name} | {peaks.get(name, 0) / 2**20:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
