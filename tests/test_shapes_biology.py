@@ -1,0 +1,88 @@
+"""SHACL shapes of the biology module (shapes/biology.ttl): a good fixture and the bad ones.
+
+The good fixture adds every biology assertion kind, complete and sourced, to the conforming
+instance fixture; each bad fixture (``fixtures/shacl/bad/instances/biology-*.ru``, whose exact
+results ``test_shapes.py`` checks) must give a Violation from a biology shape. The release
+itself conforms, and the biology shapes have focus nodes in it (they do not pass vacuously).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from cytoowl import config
+from cytoowl.validate import Outcome, load_shapes, validate_graphs
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BAD = sorted((FIXTURES / "shacl" / "bad" / "instances").glob("biology-*.ru"))
+PREFIXES = """
+PREFIX ex: <http://example.org/fixture/>
+PREFIX CYTO: <https://w3id.org/cytoowl/CYTO_>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX oio: <http://www.geneontology.org/formats/oboInOwl#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+# Bad fixture -> the start of the message of the biology shape it must trigger.
+EXPECTED_MESSAGE = {
+    "biology-coreceptor-not-chemokine-receptor": "An HIV-1 co-receptor (CYTO:0000062) must be",
+    "biology-primary-receptor-chemokine-receptor": "The HIV-1 primary receptor (CD4) is not",
+    "biology-inconclusive-not-disease": "'has inconclusive evidence for a role in'",
+    "biology-cross-regulation-not-functional-class": "'tends to inhibit the effects of'",
+    "biology-statement-no-source": "Statement without its source",
+}
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return load_shapes()
+
+
+@pytest.fixture(scope="module")
+def tbox() -> Graph:
+    graph = Graph()
+    for path in sorted((config.SOURCE_DIR / "tbox").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def validate_fixture(updates: list[Path], tbox: Graph, shapes: Graph) -> Outcome:
+    graph = Graph().parse(FIXTURES / "shacl" / "good" / "instances.ttl", format="turtle")
+    for update in updates:
+        graph.update(PREFIXES + update.read_text())
+    return validate_graphs(graph, tbox, shapes)
+
+
+def test_good_biology_fixture_conforms_without_any_result(tbox: Graph, shapes: Graph) -> None:
+    outcome = validate_fixture([FIXTURES / "shapes_biology" / "good.ru"], tbox, shapes)
+    assert outcome.results == [], outcome.text()
+
+
+@pytest.mark.parametrize("fixture", BAD, ids=lambda p: p.stem)
+def test_bad_biology_fixture_is_a_violation(fixture: Path, tbox: Graph, shapes: Graph) -> None:
+    outcome = validate_fixture([fixture], tbox, shapes)
+    assert not outcome.conforms, f"{fixture.name} passed the shapes"
+    expected = EXPECTED_MESSAGE[fixture.stem]
+    assert any(r.message.startswith(expected) for r in outcome.violations), outcome.text()
+
+
+def test_every_biology_shape_has_a_bad_fixture() -> None:
+    assert {p.stem for p in BAD} == set(EXPECTED_MESSAGE)
+
+
+def test_release_conforms_and_biology_shapes_have_focus_nodes(
+    release_graph: Graph, shapes: Graph
+) -> None:
+    biology = Graph().parse(config.SHAPES_DIR / "biology.ttl", format="turtle")
+    outcome = validate_graphs(release_graph, release_graph, biology)
+    assert outcome.conforms, outcome.text()
+    ask = """
+        PREFIX CYTO: <https://w3id.org/cytoowl/CYTO_>
+        ASK { ?coreceptor a CYTO:0000062 . ?primary a CYTO:0000061 .
+              ?c1 CYTO:0000110 ?d1 . ?c2 CYTO:0000111 ?d2 . ?c3 CYTO:0000112 ?d3 .
+              ?c4 CYTO:0000113 ?note . }"""
+    assert release_graph.query(ask).askAnswer
