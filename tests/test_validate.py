@@ -64,7 +64,7 @@ def test_every_format_by_extension(
     suffix: str, rdflib_format: str, example_graph: Graph, tmp_path: Path
 ) -> None:
     path = tmp_path / f"example{suffix}"
-    example_graph.serialize(path, format=rdflib_format)
+    example_graph.serialize(path, format=rdflib_format, encoding="utf-8")
     assert len(load_rdf([path])) == len(example_graph)
     code, output = cli(str(path))
     assert code == 0, output
@@ -72,7 +72,7 @@ def test_every_format_by_extension(
 
 def test_format_option_overrides_the_extension(example_graph: Graph, tmp_path: Path) -> None:
     path = tmp_path / "example.data"
-    example_graph.serialize(path, format="nt")
+    example_graph.serialize(path, format="nt", encoding="utf-8")
     assert cli(str(path))[0] == 2  # unknown extension, no --format
     assert cli("--format", "nt", str(path))[0] == 0
     code, output = cli("--format", "yaml", str(path))
@@ -96,7 +96,7 @@ def test_violations_exit_1_with_a_report_grouped_by_focus_node(bad_measurement: 
     lines = output.splitlines()
     focus = next(i for i, line in enumerate(lines) if line.startswith("(no label)"))
     assert lines[focus + 1].strip().startswith("[Violation] qudt:numericValue = -3.8:")
-    assert "cannot be negative" in lines[focus + 1]
+    assert "must be a non-negative number" in lines[focus + 1]
     assert "does not conform: 1 violation" in output
 
 

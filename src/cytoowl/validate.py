@@ -309,7 +309,9 @@ def ontology_view(ontology: Graph, data: Graph) -> Graph:
 
     The TBox is every triple whose subject is neither an individual (``owl:NamedIndividual``
     that is not also a class) nor a reified axiom annotation; individuals the data mentions
-    (as subject or object) come with their full description, so their types are known.
+    (as subject or object), and the individuals they refer to, come with their full
+    description and axiom annotations, so their types are known and their assertions keep
+    their sources.
     """
     individuals = {
         s
@@ -320,10 +322,19 @@ def ontology_view(ontology: Graph, data: Graph) -> Graph:
     mentioned = {
         node for node in individuals if (node, None, None) in data or (None, None, node) in data
     }
+    todo = list(mentioned)
+    while todo:  # and every individual they refer to (e.g. the receptor a cytokine binds)
+        for value in ontology.objects(todo.pop(), None):
+            if value in individuals and value not in mentioned:
+                mentioned.add(value)
+                todo.append(value)
+    about_mentioned = {a for a in axioms if ontology.value(a, OWL.annotatedSource) in mentioned}
     view = Graph()
     for triple in ontology:
         subject = triple[0]
-        if subject in axioms or (subject in individuals and subject not in mentioned):
+        if subject in axioms and subject not in about_mentioned:
+            continue
+        if subject in individuals and subject not in mentioned:
             continue
         view.add(triple)
     return view
