@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 
 import pyoxigraph
 import pytest
 
+from cq_helpers import IRI, run
 from cytoowl import config
 
 T = config.TERM_PREFIX
-
-
-def keys_to_iris() -> dict[str, str]:
-    index = {}
-    for name, column in (("cytokines", "symbol"), ("receptors", "symbol"), ("complexes", "key")):
-        with (config.SOURCE_DIR / f"{name}.tsv").open() as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                index[row[column]] = T + row["id"].removeprefix("CYTO:")
-    return index
-
-
-IRI = keys_to_iris()
-
-
-def run(store: pyoxigraph.Store, name: str) -> list[dict[str, str]]:
-    (path,) = config.CQ_DIR.glob(f"{name}_*.rq")
-    results = store.query(path.read_text())
-    names = [v.value for v in results.variables]
-    return [{n: s[n].value for n in names if s[n] is not None} for s in results]
 
 
 def iris(*keys: str) -> set[str]:

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-
 import pyoxigraph
 import pytest
 
+from cq_helpers import IRI, run
 from cytoowl import config
 
 T = config.TERM_PREFIX
 OBO = "http://purl.obolibrary.org/obo/"
-
-
-def keys_to_iris() -> dict[str, str]:
-    """Every individual key (HGNC symbol, complex key, drug key) to its IRI."""
-    index = {}
-    tables = (
-        ("cytokines", "symbol"),
-        ("receptors", "symbol"),
-        ("complexes", "key"),
-        ("drugs", "key"),
-    )
-    for name, column in tables:
-        with (config.SOURCE_DIR / f"{name}.tsv").open() as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                index[row[column]] = T + row["id"].removeprefix("CYTO:")
-    return index
-
-
-IRI = keys_to_iris()
-
-
-def run(store: pyoxigraph.Store, name: str) -> list[dict[str, str]]:
-    (path,) = config.CQ_DIR.glob(f"{name}_*.rq")
-    results = store.query(path.read_text())
-    names = [v.value for v in results.variables]
-    return [{n: s[n].value for n in names if s[n] is not None} for s in results]
 
 
 WIKI = "wikipedia.en:Cytokine"

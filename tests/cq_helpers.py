@@ -1,0 +1,41 @@
+"""Helpers shared by the competency-question tests: key -> IRI index and running a CQ file."""
+
+from __future__ import annotations
+
+import csv
+
+import pyoxigraph
+
+from cytoowl import config
+
+T = config.TERM_PREFIX
+KEY_COLUMNS = (
+    ("cytokines", "symbol"),
+    ("receptors", "symbol"),
+    ("complexes", "key"),
+    ("drugs", "key"),
+)
+
+
+def keys_to_iris() -> dict[str, str]:
+    """Every individual key (HGNC symbol, complex key, drug key) to its IRI."""
+    index = {}
+    for name, column in KEY_COLUMNS:
+        path = config.SOURCE_DIR / f"{name}.tsv"
+        if not path.exists():
+            continue
+        with path.open() as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                index[row[column]] = T + row["id"].removeprefix("CYTO:")
+    return index
+
+
+IRI = keys_to_iris()
+
+
+def run(store: pyoxigraph.Store, name: str) -> list[dict[str, str]]:
+    """Run ``sparql/cq/<name>_*.rq`` and return its rows as {variable: value}."""
+    (path,) = config.CQ_DIR.glob(f"{name}_*.rq")
+    results = store.query(path.read_text())
+    names = [v.value for v in results.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in results]
