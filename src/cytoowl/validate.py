@@ -280,16 +280,33 @@ def _local(node: object) -> str:
     return "" if node is None else str(node).rsplit("#", 1)[-1]
 
 
+def focus_label(data: Graph, focus: Node | None) -> str:
+    """The focus node's label; for a blank node, where it hangs (its incoming triple)."""
+    if focus is None:
+        return ""
+    label = data.value(focus, RDFS.label)
+    if label is not None:
+        return str(label)
+    if isinstance(focus, BNode):
+        for subject, predicate in data.subject_predicates(focus):
+            return f"{curie(predicate)} of {curie(subject)}"
+        source = data.value(focus, OWL.annotatedSource)
+        if source is not None:
+            prop = curie(data.value(focus, OWL.annotatedProperty))
+            target = curie(data.value(focus, OWL.annotatedTarget))
+            return f"axiom annotation of {curie(source)} {prop} {target}"
+    return ""
+
+
 def results_of(report: Graph, data: Graph) -> list[Result]:
     """Flatten a SHACL validation report graph into :class:`Result` rows."""
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
-        label = data.value(focus, RDFS.label) if focus is not None else None
         results.append(
             Result(
                 focus=curie(focus),
-                focus_label="" if label is None else str(label),
+                focus_label=focus_label(data, focus),
                 path=path_text(report, report.value(node, SH.resultPath)),
                 value=curie(report.value(node, SH.value)),
                 message=str(report.value(node, SH.resultMessage) or ""),
