@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import threading
 import time
 
@@ -11,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from server_fixtures import CARTESIAN, IL2, live_url  # noqa: F401 - fixture
+from server_fixtures import CARTESIAN, IL2, live_server, live_url  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
 LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
@@ -75,3 +78,41 @@ def test_runaway_query_is_cut_while_others_are_served(live_url: str) -> None:  #
 def test_health_and_landing_over_http(live_url: str) -> None:  # noqa: F811
     assert httpx.get(live_url + "/health").json()["status"] == "ok"
     assert "cytoowl" in httpx.get(live_url + "/").text
+
+
+def test_workers_die_with_the_server() -> None:
+    """A worker stuck in a runaway query must not outlive a killed server."""
+    with live_server(CYTOOWL_QUERY_TIMEOUT="120") as base:
+        thread = threading.Thread(
+            target=lambda: httpx.get(base + "/sparql", params={"query": CARTESIAN}, timeout=30),
+            daemon=True,
+        )
+        thread.start()
+        time.sleep(0.5)
+        server = _server_pid(base)
+        workers = _children(server)
+        assert workers, "no query workers found"
+        os.kill(server, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(w) for w in workers):
+            time.sleep(0.1)
+        assert not any(_alive(w) for w in workers)
+
+
+def _server_pid(base: str) -> int:
+    port = base.rsplit(":", 1)[1]
+    out = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True)
+    return int(out.stdout.split("pid=")[1].split(",")[0])
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False

@@ -9,8 +9,10 @@ body frame. Run as ``python -m cytoowl.query_worker STORE_DIR ALLOWLIST_JSON``.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
+import signal
 import struct
 import sys
 from typing import Any, BinaryIO
@@ -70,7 +72,17 @@ def warm_up() -> None:
         check_service("ASK { SERVICE <http://localhost/> {} }", ())  # never executed
 
 
+def die_with_parent() -> None:
+    """Ask Linux to kill this worker when the server dies (else a runaway query would
+    keep burning a core as an orphan)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the server died before we asked
+        sys.exit(0)
+
+
 def main(argv: list[str]) -> None:
+    die_with_parent()
     store_dir, allowlist = argv[0], tuple(json.loads(argv[1]))
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to stderr, never into the frame channel

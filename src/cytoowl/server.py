@@ -441,4 +441,10 @@ def run(host: str | None = None, port: int | None = None, store_url: str | None 
         store_url=store_url or settings.store_url,
     )
     configure_logging()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=False,
+        timeout_graceful_shutdown=5,  # then the lifespan kills the workers of running queries
+    )
