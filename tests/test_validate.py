@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,20 @@ def test_malformed_input_exits_2_with_line_and_message(name: str, tmp_path: Path
 def test_missing_file_exits_2(tmp_path: Path) -> None:
     code, output = cli(str(tmp_path / "absent.ttl"))
     assert code == 2 and "no such file" in output
+
+
+@pytest.mark.slow
+def test_build_fails_on_a_shacl_violation(tmp_path: Path) -> None:
+    """A source row that makes 'binds receptor' point at a cytokine stops the build."""
+    from cytoowl.release import BuildError, run_pipeline
+
+    sources = tmp_path / "src"
+    shutil.copytree(config.SOURCE_DIR, sources)
+    with (sources / "relations" / "receptor_binding.tsv").open("a", encoding="utf-8") as table:
+        table.write("IL2\tbinds receptor\tIL6\tUniProtKB:P60568\n")
+    with pytest.raises(BuildError) as error:
+        run_pipeline(sources, lambda step: None)
+    message = str(error.value)
+    assert message.startswith("SHACL violations:")
+    assert "<https://w3id.org/cytoowl/CYTO_0001117>" in message  # IL2, the offending subject
+    assert "[Violation] CYTO:0000100 = CYTO:0001140" in message

@@ -223,6 +223,7 @@ class Result:
     severity: str  # Violation | Warning | Info
     component: str  # e.g. MinCountConstraintComponent
     shape: str
+    focus_iri: str = ""  # the full IRI of an IRI focus node (``focus`` is compact)
 
 
 @dataclass
@@ -265,7 +266,8 @@ class Outcome:
         focuses = sorted(by_focus, key=rank)
         for focus in focuses[:limit]:
             first = by_focus[focus][0]
-            lines.append(f"{first.focus_label or '(no label)'}  {focus}")
+            name = f"<{first.focus_iri}>" if first.focus_iri else focus
+            lines.append(f"{first.focus_label or '(no label)'}  {name}")
             for r in sorted(by_focus[focus], key=lambda r: SEVERITY_ORDER.get(r.severity, 3)):
                 where = r.path or "(node)"
                 value = f" = {r.value}" if r.value else ""
@@ -313,6 +315,7 @@ def results_of(report: Graph, data: Graph) -> list[Result]:
                 severity=_local(report.value(node, SH.resultSeverity)),
                 component=_local(report.value(node, SH.sourceConstraintComponent)),
                 shape=curie(report.value(node, SH.sourceShape)),
+                focus_iri=str(focus) if isinstance(focus, URIRef) else "",
             )
         )
     return sorted(results, key=lambda r: (r.focus, r.path, r.component, r.value, r.message))
