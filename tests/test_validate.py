@@ -109,7 +109,7 @@ def test_output_writes_the_shacl_report(bad_measurement: Path, tmp_path: Path, s
     assert code == 1
     if suffix == ".json":
         json.loads(report_path.read_text())
-    report = Graph().parse(report_path, format="json-ld" if suffix == ".json" else "turtle")
+    report = load_rdf([report_path])
     assert list(report.objects(None, SH.conforms)) == [Literal(False)]
     results = list(
         report.subjects(SH.sourceConstraintComponent, SH.MinInclusiveConstraintComponent)
