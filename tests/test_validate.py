@@ -44,6 +44,15 @@ def test_release_conforms(release_graph: Graph) -> None:
     assert list(outcome.report.objects(None, SH.conforms)) == [Literal(True)]
 
 
+def test_release_validation_leaves_the_graph_unchanged() -> None:
+    """The build validates its graph in place and then serialises it: nothing may change."""
+    graph = load_rdf([config.RELEASE.ttl])
+    triples, prefixes = set(graph), sorted(graph.namespaces())
+    validate_graphs(graph, graph)
+    assert set(graph) == triples
+    assert sorted(graph.namespaces()) == prefixes
+
+
 def test_release_is_the_default_input() -> None:
     code, output = cli()
     assert code == 0, output
