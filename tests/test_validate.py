@@ -172,3 +172,10 @@ def test_build_fails_on_a_shacl_violation(tmp_path: Path) -> None:
     assert message.startswith("SHACL violations:")
     assert "<https://w3id.org/cytoowl/CYTO_0001117>" in message  # IL2, the offending subject
     assert "[Violation] CYTO:0000100 = CYTO:0001140" in message
+
+
+def test_json_ld_with_a_remote_context_exits_2_without_fetching(tmp_path: Path) -> None:
+    path = tmp_path / "remote.jsonld"
+    path.write_text('{"@context": "https://schema.org/", "@id": "http://e/a", "name": "x"}')
+    code, output = cli(str(path))
+    assert code == 2 and "remote contexts" in output

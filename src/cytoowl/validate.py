@@ -160,7 +160,9 @@ def load_rdf(paths: Iterable[Path], fmt: str | None = None) -> Graph:
                 graph.add(triple)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise InputError(_syntax_message(path, rdf_fmt, exc)) from exc
-        except (OSError, ValueError) as exc:
+        except InputError:
+            raise
+        except Exception as exc:  # any other parser failure is unusable input too, not a crash
             raise InputError(f"{path}: {exc}") from exc
     return graph
 
