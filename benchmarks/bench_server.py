@@ -239,7 +239,7 @@ def start_rdflib(data: Dataset, work: Path) -> Server:
     process = subprocess.Popen(
         [*cmd, str(data.path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    return Server("rdflib-endpoint", port, "/sparql", process)
+    return Server("rdflib-endpoint", port, "/", process)  # its endpoint is the root
 
 
 @contextmanager
