@@ -80,9 +80,10 @@ def test_health_and_landing_over_http(live_url: str) -> None:  # noqa: F811
     assert "cytoowl" in httpx.get(live_url + "/").text
 
 
-def test_workers_die_with_the_server() -> None:
+def test_workers_die_with_the_server(tmp_path) -> None:
     """A worker stuck in a runaway query must not outlive a killed server."""
-    with live_server(CYTOOWL_QUERY_TIMEOUT="120") as base:
+    store = str(tmp_path / "store")  # a killed server cannot remove its temporary store
+    with live_server(CYTOOWL_QUERY_TIMEOUT="120", CYTOOWL_STORE_DIR=store) as base:
         thread = threading.Thread(
             target=lambda: httpx.get(base + "/sparql", params={"query": CARTESIAN}, timeout=30),
             daemon=True,
