@@ -14,7 +14,7 @@ from pathlib import Path
 
 #: Top-level folders of the repository that the wheel carries (``setup.py`` reads this).
 PACKAGED = {
-    "ontology": ["cytoowl.owl", "cytoowl.ttl", "cytoowl.jsonld", "cytoowl-base.owl", "mappings"],
+    "ontology": ["*.owl", "*.ttl", "*.jsonld", "*.json", "*.obo", "mappings", "exports", "docs"],
     "shapes": ["*.ttl"],
     "sparql": ["cq", "qc"],
     "examples": ["*.ttl"],

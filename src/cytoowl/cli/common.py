@@ -16,5 +16,5 @@ def settings_or_exit(**flags: object) -> Settings:
         return load_settings(**flags)  # type: ignore[arg-type]
     except SettingsError as exc:
         for line in str(exc).splitlines():
-            console.print(f"[red]error:[/red] {line}", highlight=False)
+            console.print(f"[red]error:[/red] {line}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None

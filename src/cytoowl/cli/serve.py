@@ -47,5 +47,5 @@ def serve(
     try:
         app.run(settings)
     except app.StartupError as exc:
-        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
