@@ -22,6 +22,7 @@ from cytoowl import paths, vocab
 from cytoowl.serve.app import create_app
 from cytoowl.serve.dataset import Sources
 from cytoowl.settings import Settings
+from tools import skip_or_fail
 
 FIXTURE_ROOT = Path(__file__).parent / "fixtures" / "server"
 TERM = vocab.TERM_PREFIX
@@ -119,5 +120,5 @@ def live_url() -> Iterator[str]:
 def release_sources() -> Sources:
     """The real release (skips the test until it has been built)."""
     if not release_built():
-        pytest.skip("release not built yet (cytoowl build)")
+        skip_or_fail("release not built yet (cytoowl build)")
     return Sources()

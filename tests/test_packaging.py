@@ -122,3 +122,33 @@ def test_serve_without_a_release_is_a_startup_error(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert str(tmp_path / "ontology") in result.stderr and "cytoowl build" in result.stderr
+
+
+def test_every_module_the_package_imports_is_a_declared_dependency(wheel: Path) -> None:
+    """A runtime import of a test-only package (httpx once) breaks a fresh install."""
+    import ast
+    import re
+    from importlib.metadata import packages_distributions
+
+    metadata = next(n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("METADATA"))
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    required = {
+        re.split(r"[ <>=;\[]", line.removeprefix("Requires-Dist: "))[0].lower().replace("_", "-")
+        for line in text.splitlines()
+        if line.startswith("Requires-Dist:") and "extra ==" not in line
+    }
+    owners = packages_distributions()
+    stdlib = set(sys.stdlib_module_names)
+    for source in (ROOT / "src" / "cytoowl").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names] if isinstance(node, ast.Import)
+                else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )  # fmt: skip
+            for name in names:
+                top = (name or "").split(".")[0]
+                if top in stdlib or top in {"cytoowl", ""}:
+                    continue
+                dists = {d.lower().replace("_", "-") for d in owners.get(top, [top])}
+                assert dists & required, f"{source.name} imports {top}, not a dependency"

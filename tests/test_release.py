@@ -12,6 +12,7 @@ from cytoowl.build import reason
 from cytoowl.build.assemble import stable_blank_nodes
 from cytoowl.release.pipeline import differing_files
 from owlapi_check import check_dl_profile
+from tools import require
 
 
 def canonical(graph: Graph) -> set[tuple]:
@@ -58,6 +59,7 @@ def test_loads_in_owlready2() -> None:
 
 
 def test_owl_api_dl_profile_and_declarations() -> None:
+    require("java", "javac", install="apt-get install default-jdk-headless libowlapi-java")
     result = check_dl_profile(paths.RELEASE.owl)
     assert result["format"] == "RDF/XML Syntax"
     # Undeclared entities are DL profile violations in the OWL API, so zero covers both.
