@@ -35,7 +35,9 @@ def _typed(pairs) -> Counts:
 
 def rdflib_counts(path: Path) -> Counts:
     graph = Graph().parse(path, format=formats.rdflib_format(path))
-    return _typed((str(s), str(o)) for s, o in graph.subject_objects(RDF.type) if isinstance(s, URIRef))
+    return _typed(
+        (str(s), str(o)) for s, o in graph.subject_objects(RDF.type) if isinstance(s, URIRef)
+    )
 
 
 def pyoxigraph_counts(path: Path) -> Counts:

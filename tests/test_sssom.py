@@ -8,7 +8,9 @@ import pytest
 
 from cytoowl import paths
 
-sssom = pytest.importorskip("sssom", reason="sssom-py is in the test extra: pip install -e '.[test]'")
+sssom = pytest.importorskip(
+    "sssom", reason="sssom-py is in the test extra: pip install -e '.[test]'"
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,8 @@ def test_every_row_has_a_semapv_justification(mapping_set) -> None:
 def test_mapping_counts_per_target_and_predicate(mapping_set) -> None:
     frame = mapping_set.df
     counts = Counter(
-        (o.partition(":")[0], p) for o, p in zip(frame["object_id"], frame["predicate_id"])
+        (o.partition(":")[0], p)
+        for o, p in zip(frame["object_id"], frame["predicate_id"], strict=True)
     )
     # every gene product links to its two gene records with RO 'gene product of'
     assert counts[("HGNC", "RO:0002204")] == counts[("NCBIGene", "RO:0002204")] > 250

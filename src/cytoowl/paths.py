@@ -24,7 +24,7 @@ PACKAGED = {
         "mappings",
         "exports",
         "docs",
-    ],  # fmt: skip
+    ],
     "shapes": ["*.ttl"],
     "sparql": ["cq", "qc"],
     "examples": ["*.ttl"],

@@ -100,9 +100,16 @@ def disappeared_findings(old: Graph, new: Graph) -> list[Finding]:
     from cytoowl.vocab import is_term
 
     def declared(graph: Graph) -> set[str]:
-        return {str(s) for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef) and is_term(str(s))}
+        return {
+            str(s)
+            for s in graph.subjects(RDF.type, None)
+            if isinstance(s, URIRef) and is_term(str(s))
+        }
 
-    return [Finding(DISAPPEARED, iri, str(RDF.type), "") for iri in sorted(declared(old) - declared(new))]
+    return [
+        Finding(DISAPPEARED, iri, str(RDF.type), "")
+        for iri in sorted(declared(old) - declared(new))
+    ]
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -21,8 +21,8 @@ from cytoowl.build.qc import (
     run_checks,
     to_store,
 )
-from cytoowl.vocab import curie
 from cytoowl.cli.common import console
+from cytoowl.vocab import curie
 
 
 def report_table(findings: list[Finding], checks: list[Check]) -> Table:

@@ -104,11 +104,14 @@ def diff(old: Graph, new: Graph) -> ReleaseDiff:
     return result
 
 
+REMOVED = "Removed terms (never allowed: deprecate instead)"
+
+
 def _sections(d: ReleaseDiff) -> list[tuple[str, list[str]]]:
     name = d.labels.get
     return [
         ("Added terms", [f"{k} {name(k, '')}" for k in d.added]),
-        ("Removed terms (never allowed: deprecate instead)", [f"{k} {name(k, '')}" for k in d.removed]),
+        (REMOVED, [f"{k} {name(k, '')}" for k in d.removed]),
         ("Relabelled terms", [f"{k}: '{a}' -> '{b}'" for k, a, b in d.relabelled]),
         ("Re-typed terms", [f"{k} {name(k, '')}: {a} -> {b}" for k, a, b in d.retyped]),
         ("Deprecated terms", [f"{k} {name(k, '')}" for k in d.deprecated]),

@@ -7,8 +7,8 @@ Two things make its output vary between runs, and both are fixed here for a byte
 release: it iterates Python sets (string hashing is salted per process, so pyLODE runs in a
 child process with ``PYTHONHASHSEED=0``), and it orders and names blank nodes by their rdflib
 ids, which a parser draws at random (so the graph gets content-derived ids first, and the ids in
-the page are renumbered in order of appearance). pyLODE is pinned to 3.3.4: the 3.4.1 wheel (the last for
-Python 3.11) fails on import, reading a ``pyproject.toml`` the wheel does not ship.
+the page are renumbered in order of appearance). pyLODE is pinned to 3.3.4: the 3.4.1 wheel
+(the last for Python 3.11) fails on import, reading a ``pyproject.toml`` it does not ship.
 """
 
 from __future__ import annotations

@@ -3,13 +3,13 @@
 Every row is a triple of the release read as a mapping, so the file and the release agree by
 construction (docs/mappings.md says what each predicate means):
 
-| release triple | predicate_id | mapping_justification |
-| --- | --- | --- |
-| gene product ``skos:exactMatch`` / ``skos:broadMatch`` UniProtKB entry | same | ManualMappingCuration (HGNC's curated xref) |
-| gene product ``RO:0002204`` (gene product of) HGNC / NCBIGene record | RO:0002204 | ManualMappingCuration (HGNC) |
-| class ``skos:closeMatch`` InterPro entry (TBox xref) | skos:closeMatch | ManualMappingCuration |
-| class ``rdfs:subClassOf`` (``RO:0002215`` some GO activity) | RO:0002215 | ManualMappingCuration |
-| term ``skos:broadMatch`` / ``skos:closeMatch`` PR class | same | LexicalMatching |
+- gene product ``skos:exactMatch``/``skos:broadMatch`` UniProtKB entry: ManualMappingCuration
+  (HGNC's curated xref);
+- gene product ``RO:0002204`` (gene product of) HGNC / NCBIGene record: ManualMappingCuration;
+- class ``skos:closeMatch`` InterPro entry (curated TBox xref): ManualMappingCuration;
+- class ``rdfs:subClassOf`` (``RO:0002215`` some GO activity), row ``RO:0002215``:
+  ManualMappingCuration;
+- term ``skos:broadMatch``/``skos:closeMatch`` PR class: LexicalMatching.
 
 Written by hand rather than with sssom-py, whose dependency tree (pandas, LinkML) is far
 heavier than this table; the tests validate the file with sssom-py.
