@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from cytoowl import config
+from cytoowl import config, interactions
 from cytoowl.sources import (
     DATABASE_SOURCE,
     Row,
@@ -36,6 +36,8 @@ HUMAN = OBO.NCBITaxon_9606
 IN_TAXON = OBO.RO_0002162
 HAS_PART = OBO.BFO_0000051
 HAS_ACTIVE_INGREDIENT = OBO.RO_0002248
+BINDS_RECEPTOR = CYTO["0000100"]
+STOICHIOMETRY = CYTO["0000103"]
 
 # Resolvable IRIs for skos:exactMatch, by cross-reference prefix (DESIGN §3).
 EXACT_MATCH_BASE = {
@@ -152,7 +154,14 @@ class OntologyBuilder:
         self.graph = Graph()
         bind_prefixes(self.graph)
 
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal, sources: Iterable[str] = ()) -> None:
+    def add(
+        self,
+        s: URIRef,
+        p: URIRef,
+        o: URIRef | Literal,
+        sources: Iterable[str] = (),
+        annotations: Iterable[tuple[URIRef, Literal]] = (),
+    ) -> None:
         self.graph.add((s, p, o))
         sources = sorted(set(sources))
         if sources:
@@ -164,6 +173,8 @@ class OntologyBuilder:
             self.graph.add((axiom, OWL.annotatedTarget, o))
             for source in sources:
                 self.graph.add((axiom, OIO.source, Literal(source)))
+            for prop, value in annotations:
+                self.graph.add((axiom, prop, value))
 
     def individual(self, iri: URIRef, label: str, definition: str, synonyms: list[str]) -> None:
         self.add(iri, RDF.type, OWL.NamedIndividual)
@@ -246,6 +257,7 @@ def build_graph(source_dir: Path = config.SOURCE_DIR) -> Graph:
     for path in sorted((source_dir / "relations").glob("*.tsv")):
         for row in read_table(path, RELATION_COLUMNS):
             add_relation(builder, vocab, row)
+    add_interactions(builder, vocab, tbox, source_dir / "interactions")
     declare_external_terms(builder.graph, vocab)
     return builder.graph
 
@@ -318,14 +330,15 @@ def add_gene_product(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> N
         builder.add(iri, RDF.type, cls, type_sources)
     add_xrefs(builder, iri, xrefs)
     builder.add(iri, IN_TAXON, HUMAN, vocab.source(row))
+    builder.add(iri, SKOS.notation, Literal(row["symbol"]))
 
 
 def add_complex(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
     """A heteromeric cytokine or receptor complex, with ``has part`` to its chains."""
     iri = vocab.individuals[row["key"]]
-    parts = [vocab.individual(row, key) for key in row.list("parts")]
+    parts = [(vocab.individual(row, key), stoichiometry(row, n)) for key, n in parsed_parts(row)]
     sources = vocab.source(row)
-    chains = " + ".join(row.list("parts"))
+    chains = " + ".join(interactions.part_symbols(row))
     builder.individual(
         iri,
         row["label"],
@@ -335,9 +348,45 @@ def add_complex(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
     builder.add(iri, RDF.type, vocab.cls(row, row["kind"]), sources)
     for label in row.list("types"):
         builder.add(iri, RDF.type, vocab.cls(row, label), sources)
-    for part in parts:
-        builder.add(iri, HAS_PART, part, sources)
+    for part, count in parts:
+        builder.add(iri, HAS_PART, part, sources, count)
     builder.add(iri, IN_TAXON, HUMAN, sources)
+
+
+def parsed_parts(row: Row) -> list[tuple[str, str]]:
+    """``parts`` cell items ``KEY`` or ``KEY*n`` (n copies in one complex)."""
+    return [(key, n) for key, _, n in (p.partition("*") for p in row.list("parts"))]
+
+
+def stoichiometry(row: Row, count: str) -> list[tuple[URIRef, Literal]]:
+    if not count:
+        return []
+    if not count.isdigit() or int(count) < 1:
+        raise row.error(f"stoichiometry '*{count}' in parts is not a positive integer")
+    return [(STOICHIOMETRY, Literal(int(count)))]
+
+
+def add_interactions(builder: OntologyBuilder, vocab: Vocabulary, tbox: Graph, folder: Path) -> None:
+    """The curated interactome: each typed interaction, also as 'binds receptor'."""
+    if not folder.exists():
+        return
+    index = interactions.EntityIndex(vocab.individuals, vocab.ids)
+    types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
+    checked = interactions.read_interactions(
+        folder / "interactions.tsv",
+        index,
+        vocab.prop,
+        types,
+        vocab.sources,
+        lambda v: v in vocab.sources or bool(DATABASE_SOURCE.match(v)),
+    )
+    interactions.check_exclusions(
+        folder / "excluded_interactions.tsv", interactions.gene_pairs(checked)
+    )
+    for item in checked:
+        builder.add(item.ligand.iri, item.prop, item.receptor.iri, item.sources)
+        if item.prop != BINDS_RECEPTOR:
+            builder.add(item.ligand.iri, BINDS_RECEPTOR, item.receptor.iri, item.sources)
 
 
 def add_drug(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
@@ -374,6 +423,7 @@ ANNOTATION_PROPERTIES = (
     OIO.hasDbXref,
     OIO.source,
     SKOS.exactMatch,
+    SKOS.notation,
     DCTERMS.title,
     DCTERMS.description,
     DCTERMS.license,
