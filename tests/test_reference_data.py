@@ -26,12 +26,24 @@ REFERENCE = {
     for name in ("human_cytokines.tsv", "human_cytokine_receptors.tsv")
     for r in read(REF / name)
 }
+# Partner genes of the interaction resources (issue 9), vendored with the HGNC 2024-10 fields.
+PARTNERS = {
+    r["hgnc_id"]: r for r in read(config.SOURCE_DIR / "reference" / "hgnc_interaction_partners.tsv")
+}
 CURATED = [r for name in ("cytokines.tsv", "receptors.tsv") for r in read(config.SOURCE_DIR / name)]
 EXCLUDED = {r["hgnc"]: r for r in read(config.SOURCE_DIR / "excluded.tsv")}
 
 
 @pytest.mark.parametrize("row", CURATED, ids=[r["symbol"] for r in CURATED])
 def test_record_agrees_with_hgnc_reference(row: dict[str, str]) -> None:
+    if row["hgnc"] not in REFERENCE and row["hgnc"] in PARTNERS:
+        partner = PARTNERS[row["hgnc"]]
+        assert row["symbol"] == partner["symbol"]
+        assert row["label"] == partner["name"]
+        assert row["uniprot"] == "UniProtKB:" + partner["uniprot_ids"].split(";")[0]
+        assert row["ncbigene"] == f"NCBIGene:{partner['entrez_id']}"
+        assert partner["locus_type"] == "gene with protein product"
+        return
     ref = REFERENCE.get(row["hgnc"])
     assert ref is not None, f"{row['hgnc']} is not in the reference tables"
     assert row["symbol"] == ref["symbol"]
@@ -49,7 +61,24 @@ def test_every_reference_gene_is_included_or_excluded_with_reason(hgnc: str) -> 
         assert len(EXCLUDED[hgnc]["reason"]) > 20
 
 
-@pytest.mark.parametrize("name", ["external_terms.tsv", "ro_object_properties.tsv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "external_terms.tsv",
+        "ro_object_properties.tsv",
+        "hgnc_interaction_partners.tsv",
+        *(
+            f"interactions/{n}"
+            for n in (
+                "cellphonedb_v5_complex_input.csv",
+                "cellphonedb_v5_gene_input.csv",
+                "cellphonedb_v5_interaction_input.csv",
+                "liana_consensus.csv",
+                "liana_consensus_support.tsv",
+            )
+        ),
+    ],
+)
 def test_reference_snapshot_equals_shared_data(name: str) -> None:
     snapshot = config.SOURCE_DIR / "reference" / name
     assert snapshot.read_bytes() == (REF / name).read_bytes()
@@ -62,6 +91,9 @@ def test_release_xrefs_are_all_in_the_reference(release_graph: Graph) -> None:
         allowed |= {
             f"UniProtKB:{acc}" for acc in [*ref["uniprot_ids_all"].split("|"), ref["uniprot_acc"]]
         }
+    for p in PARTNERS.values():
+        allowed |= {p["hgnc_id"], f"NCBIGene:{p['entrez_id']}"}
+        allowed |= {f"UniProtKB:{acc}" for acc in p["uniprot_ids"].split(";")}
     allowed |= {r["curie"] for r in read(REF / "external_terms.tsv")}
     allowed |= {f"InterPro:{c.split(':')[1]}" for c in allowed if c.startswith("interpro:")}
     xrefs = {str(o) for o in release_graph.objects(None, OIO.hasDbXref)}
@@ -85,6 +117,10 @@ def test_every_cited_source_is_registered_and_in_the_source_documents(
 ) -> None:
     registered = {r["id"] for r in read(config.SOURCE_DIR / "sources.tsv")}
     text = " ".join(p.read_text(encoding="utf-8") for p in SHARED_SOURCES.glob("*.txt"))
+    # PMIDs of the interaction resources are shown by the vendored resource tables.
+    text += (
+        config.SOURCE_DIR / "reference/interactions/cellphonedb_v5_interaction_input.csv"
+    ).read_text()
     for source in {str(o) for o in release_graph.objects(None, OIO.source)}:
         prefix, _, local = source.partition(":")
         if prefix in {"PMID", "doi"}:

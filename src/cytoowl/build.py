@@ -366,7 +366,9 @@ def stoichiometry(row: Row, count: str) -> list[tuple[URIRef, Literal]]:
     return [(STOICHIOMETRY, Literal(int(count)))]
 
 
-def add_interactions(builder: OntologyBuilder, vocab: Vocabulary, tbox: Graph, folder: Path) -> None:
+def add_interactions(
+    builder: OntologyBuilder, vocab: Vocabulary, tbox: Graph, folder: Path
+) -> None:
     """The curated interactome: each typed interaction, also as 'binds receptor'."""
     if not folder.exists():
         return

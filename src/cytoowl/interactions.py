@@ -72,7 +72,11 @@ class EntityIndex:
             frozenset(e.genes): e for e in self.entities.values() if e.kind.endswith("complex")
         }
         self.by_parts.update(
-            {frozenset(e.genes): e for e in self.entities.values() if e.kind == "heteromeric cytokine"}
+            {
+                frozenset(e.genes): e
+                for e in self.entities.values()
+                if e.kind == "heteromeric cytokine"
+            }
         )
 
     def resolve(self, row: Row, column: str) -> Entity:
@@ -103,7 +107,7 @@ def interaction_properties(tbox: Graph, binds: URIRef) -> dict[URIRef, str]:
     return {p: str(tbox.value(p, RDFS.label) or p) for p in props}  # type: ignore[misc]
 
 
-def check_sources(row: Row, registered: set[str], other_ok) -> tuple[str, ...]:  # noqa: ANN001
+def check_sources(row: Row, registered: set[str], other_ok) -> tuple[str, ...]:
     """Source tokens: a resource report, a registered citation or a database record."""
     values = row.list("source")
     if not values:
@@ -124,10 +128,10 @@ def check_sources(row: Row, registered: set[str], other_ok) -> tuple[str, ...]: 
 def read_interactions(
     path: Path,
     index: EntityIndex,
-    vocab_prop,  # noqa: ANN001  (Vocabulary.prop)
+    vocab_prop,
     types: dict[URIRef, str],
     registered: set[str],
-    other_source_ok,  # noqa: ANN001
+    other_source_ok,
 ) -> list[Interaction]:
     """Check every row of interactions.tsv (ligand, type, receptor, sources)."""
     seen: dict[tuple[str, str], Row] = {}
@@ -150,7 +154,9 @@ def read_interactions(
             )
         pair = (ligand.key, receptor.key)
         if pair in seen:
-            raise row.error(f"duplicate interaction {pair[0]} -> {pair[1]} (also line {seen[pair].line})")
+            raise row.error(
+                f"duplicate interaction {pair[0]} -> {pair[1]} (also line {seen[pair].line})"
+            )
         seen[pair] = row
         sources = check_sources(row, registered, other_source_ok)
         out.append(Interaction(row, ligand, prop, receptor, sources))

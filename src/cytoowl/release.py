@@ -22,7 +22,7 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from cytoowl import config, qc, reason, validate
+from cytoowl import config, interactome, qc, reason, validate
 from cytoowl.build import CYTO, OIO, build_graph, stable_blank_nodes
 from cytoowl.sources import SourceError
 
@@ -190,11 +190,13 @@ def serialise(graph: Graph, directory: Path, version: str) -> list[Path]:
     """Write every release file of DESIGN §4 into ``directory``."""
     files = config.ReleaseFiles(directory)
     files.sssom.parent.mkdir(parents=True, exist_ok=True)
+    files.interactions.parent.mkdir(parents=True, exist_ok=True)
     _write_sorted(graph, files.owl, pyoxigraph.RdfFormat.RDF_XML)
     graph.serialize(files.ttl, format="turtle", encoding="utf-8")
     _write_sorted(graph, files.jsonld, pyoxigraph.RdfFormat.JSON_LD)
     _write_sorted(base_graph(graph), files.base, pyoxigraph.RdfFormat.RDF_XML)
     files.sssom.write_text(sssom_tsv(graph, version), encoding="utf-8")
+    files.interactions.write_text(interactome.interactions_tsv(graph), encoding="utf-8")
     return files.all()
 
 
@@ -212,6 +214,7 @@ def build_release(
         written = serialise(graph, staging, version)
         final = config.ReleaseFiles(out_dir)
         final.sssom.parent.mkdir(parents=True, exist_ok=True)
+        final.interactions.parent.mkdir(parents=True, exist_ok=True)
         for path, target in zip(written, final.all(), strict=True):
             os.replace(path, target)
     finally:
