@@ -14,7 +14,8 @@ from rdflib import Graph
 from rich.console import Console
 from rich.table import Table
 
-from cytoowl import config, lr_resources
+from cytoowl import paths
+from cytoowl.build import lr_resources
 
 BEFORE = "e50ba38"
 
@@ -22,11 +23,11 @@ BEFORE = "e50ba38"
 def release_graph(rev: str | None) -> Graph:
     graph = Graph()
     if rev is None:
-        graph.parse(config.ReleaseFiles().ttl, format="turtle")
+        graph.parse(paths.RELEASE.ttl, format="turtle")
     else:
         text = subprocess.run(
             ["git", "show", f"{rev}:ontology/cytoowl.ttl"],
-            cwd=config.PROJECT_ROOT,
+            cwd=paths.PROJECT_ROOT,
             capture_output=True,
             text=True,
             check=True,

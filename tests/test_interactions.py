@@ -11,11 +11,13 @@ import pytest
 from rdflib import RDFS, Graph, URIRef
 
 from cq_helpers import IRI
-from cytoowl import config, interactome, lr_resources
-from cytoowl.build import BINDS_RECEPTOR, OBO, build_graph
-from cytoowl.sources import SourceError
+from cytoowl import paths, vocab
+from cytoowl.build import lr_resources
+from cytoowl.release import interactome
+from cytoowl.build.assemble import BINDS_RECEPTOR, OBO, build_graph
+from cytoowl.build.sources import SourceError
 
-FOLDER = config.SOURCE_DIR / "interactions"
+FOLDER = paths.SOURCE_DIR / "interactions"
 AGONIST, ANTAGONIST = OBO.RO_0018027, OBO.RO_0018029
 # The LIANA >= 2-resource target (85 %) is not reached: 124 of its 735 pairs name adrenergic,
 # melatonin and glutamate receptors, ion channels, adaptors or a protease (docs/interactions.md).
@@ -71,18 +73,18 @@ def test_ltbr_binds_the_heterotrimer_not_ltb(release_graph: Graph) -> None:
 
 
 def test_minted_interaction_labels_do_not_duplicate_ro(release_graph: Graph) -> None:
-    with (config.SOURCE_DIR / "reference" / "ro_object_properties.tsv").open() as handle:
+    with (paths.SOURCE_DIR / "reference" / "ro_object_properties.tsv").open() as handle:
         ro = {r["label"] for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
     ours = interactome.interaction_types(release_graph)
-    minted = [p for p in ours if str(p).startswith(config.TERM_PREFIX)]
+    minted = [p for p in ours if str(p).startswith(vocab.TERM_PREFIX)]
     assert len(minted) == 3
     assert not {str(release_graph.value(p, RDFS.label)) for p in minted} & ro
 
 
 def test_export_matches_the_release(release_graph: Graph) -> None:
-    frame = pd.read_csv(config.RELEASE.interactions, sep="\t", dtype=str, keep_default_na=False)
+    frame = pd.read_csv(paths.RELEASE.interactions, sep="\t", dtype=str, keep_default_na=False)
     assert list(frame.columns) == interactome.COLUMNS
-    prefix = config.TERM_PREFIX
+    prefix = vocab.TERM_PREFIX
     pairs = {
         ("CYTO:" + str(s).removeprefix(prefix), "CYTO:" + str(o).removeprefix(prefix))
         for s, o in release_graph.subject_objects(BINDS_RECEPTOR)
@@ -106,7 +108,7 @@ def test_export_matches_the_release(release_graph: Graph) -> None:
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
     target = tmp_path / "src"
-    shutil.copytree(config.SOURCE_DIR, target)
+    shutil.copytree(paths.SOURCE_DIR, target)
     return target
 
 
