@@ -13,9 +13,9 @@ from rdflib import RDFS, Graph, URIRef
 from cq_helpers import IRI
 from cytoowl import paths, vocab
 from cytoowl.build import lr_resources
-from cytoowl.release import interactome
 from cytoowl.build.assemble import BINDS_RECEPTOR, OBO, build_graph
 from cytoowl.build.sources import SourceError
+from cytoowl.release import interactome
 
 FOLDER = paths.SOURCE_DIR / "interactions"
 AGONIST, ANTAGONIST = OBO.RO_0018027, OBO.RO_0018029
