@@ -18,13 +18,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from cytoowl import config
-from cytoowl.config import ServerSettings
-from cytoowl.dataset import Sources
-from cytoowl.server import create_app
+from cytoowl import paths, vocab
+from cytoowl.serve.app import create_app
+from cytoowl.serve.dataset import Sources
+from cytoowl.settings import Settings
 
 FIXTURE_ROOT = Path(__file__).parent / "fixtures" / "server"
-TERM = config.TERM_PREFIX
+TERM = vocab.TERM_PREFIX
 IL2 = TERM + "0000100"  # fixture terms
 IL2RG = TERM + "0000101"
 IL2_SUBFAMILY = TERM + "0000003"
@@ -34,23 +34,21 @@ CARTESIAN = (
 )
 
 
-def sources_at(root: Path) -> Sources:
-    """The dataset of a project-shaped directory (ontology/, shapes/, sparql/cq/)."""
-    return Sources(config.ReleaseFiles(root / "ontology"), root / "shapes", root / "sparql" / "cq")
+sources_at = Sources.at
 
 
 FIXTURE = sources_at(FIXTURE_ROOT)
 
 
 def release_built() -> bool:
-    return config.RELEASE.ttl.exists() or config.RELEASE.owl.exists()
+    return paths.RELEASE.ttl.exists() or paths.RELEASE.owl.exists()
 
 
-def limited_settings(**overrides: object) -> ServerSettings:
+def limited_settings(**overrides: object) -> Settings:
     """Short limits so the time-limit tests stay fast."""
     values: dict = {"query_timeout_s": 1.5, "row_limit": 50, "max_body_bytes": 20_000}
     values.update(overrides)
-    return ServerSettings(**values)
+    return Settings(**values)
 
 
 @contextlib.contextmanager

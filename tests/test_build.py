@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from cytoowl import config
-from cytoowl.release import BuildError, build_release
+from cytoowl import paths
+from cytoowl.release.pipeline import BuildError, build_release
 
 
 @pytest.fixture()
 def sources(tmp_path: Path) -> Path:
     """A private copy of ontology/src to break."""
-    return Path(shutil.copytree(config.SOURCE_DIR, tmp_path / "src"))
+    return Path(shutil.copytree(paths.SOURCE_DIR, tmp_path / "src"))
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

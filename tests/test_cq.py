@@ -8,9 +8,9 @@ import pyoxigraph
 import pytest
 
 from cq_helpers import IRI, run
-from cytoowl import config
+from cytoowl import paths, vocab
 
-T = config.TERM_PREFIX
+T = vocab.TERM_PREFIX
 
 
 def iris(*keys: str) -> set[str]:
@@ -125,7 +125,7 @@ def test_cq4_common_gamma_chain_cytokines_are_inferred(release_store: pyoxigraph
     ("accession", "key"), [("P60568", "IL2"), ("P31785", "IL2RG"), ("P01375", "TNF")]
 )
 def test_cq8_term_for_uniprot_accession(release_store, accession: str, key: str) -> None:
-    (path,) = config.CQ_DIR.glob("cq08_*.rq")
+    (path,) = paths.CQ_DIR.glob("cq08_*.rq")
     query = path.read_text().replace('"P60568"', f'"{accession}"')
     rows = list(release_store.query(query))
     assert [r["term"].value for r in rows] == [IRI[key]]

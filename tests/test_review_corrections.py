@@ -11,9 +11,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 from cq_helpers import IRI
-from cytoowl import config
+from cytoowl import vocab
 
-CYTO = config.TERM_PREFIX
+CYTO = vocab.TERM_PREFIX
 OIO = "http://www.geneontology.org/formats/oboInOwl#"
 EXACT = URIRef(OIO + "hasExactSynonym")
 SOURCE = URIRef(OIO + "source")

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import RdfFormat, parse
 
-from cytoowl import config
-from cytoowl.dataset import Sources
+from cytoowl import paths, vocab
+from cytoowl.serve.dataset import Sources
 from server_fixtures import app_client, release_sources  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
@@ -33,10 +33,10 @@ def test_a_release_term_dereferences(client: TestClient) -> None:
         "PREFIX owl: <http://www.w3.org/2002/07/owl#> "
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
         f"SELECT ?c ?label WHERE {{ ?c a owl:Class ; rdfs:label ?label "
-        f'FILTER STRSTARTS(STR(?c), "{config.TERM_PREFIX}") }} ORDER BY ?c LIMIT 1'
+        f'FILTER STRSTARTS(STR(?c), "{vocab.TERM_PREFIX}") }} ORDER BY ?c LIMIT 1'
     )
     [row] = client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
-    path = "/" + row["c"]["value"].removeprefix(config.BASE_IRI)
+    path = "/" + row["c"]["value"].removeprefix(vocab.BASE_IRI)
     page = client.get(path, headers={"Accept": "text/html"})
     assert page.status_code == 200 and row["label"]["value"] in page.text
     triples = list(parse(client.get(path, params={"format": "ttl"}).content, RdfFormat.TURTLE))
@@ -50,10 +50,10 @@ def test_every_release_file_is_downloadable(client: TestClient) -> None:
         ".jsonld": "application/ld+json",
         ".tsv": "text/tab-separated-values",
     }
-    for path in config.RELEASE.all():
+    for path in paths.RELEASE.all():
         if not path.exists():
             continue
-        name = path.relative_to(config.RELEASE.directory).as_posix()
+        name = path.relative_to(paths.RELEASE.directory).as_posix()
         response = client.get(f"/downloads/{name}")
         assert response.status_code == 200, name
         assert response.headers["content-type"].split(";")[0] == media[path.suffix]
@@ -62,7 +62,7 @@ def test_every_release_file_is_downloadable(client: TestClient) -> None:
             f"/downloads/{name}", headers={"If-None-Match": response.headers["etag"]}
         )
         assert again.status_code == 304
-    if config.RELEASE.owl.exists():  # the ontology IRI dereferences to the RDF/XML release
+    if paths.RELEASE.owl.exists():  # the ontology IRI dereferences to the RDF/XML release
         assert client.get("/cytoowl.owl").headers["content-type"].startswith("application/rdf+xml")
 
 

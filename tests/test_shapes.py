@@ -13,8 +13,8 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
-from cytoowl import config
-from cytoowl.validate import SH, Outcome, load_shapes, validate_graphs
+from cytoowl import paths
+from cytoowl.validate.shacl import SH, Outcome, load_shapes, validate_graphs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shacl"
 EX = "http://example.org/fixture/"
@@ -78,7 +78,7 @@ def shapes() -> Graph:
 def ontologies(release_graph: Graph) -> dict[str, Graph]:
     """Instance fixtures need only the TBox; measurements cite cytokines of the release."""
     tbox = Graph()
-    for path in sorted((config.SOURCE_DIR / "tbox").glob("*.ttl")):
+    for path in sorted((paths.SOURCE_DIR / "tbox").glob("*.ttl")):
         tbox.parse(path, format="turtle")
     return {"instances": tbox, "measurement": release_graph}
 
@@ -129,7 +129,7 @@ def declared_constraints(shapes: Graph) -> set[tuple[Node, str]]:
     """(shape, component) for every constraint of a targeted node shape and its properties."""
     own = Graph()
     for name in OWN_SHAPE_FILES:
-        own.parse(config.SHAPES_DIR / name, format="turtle")
+        own.parse(paths.SHAPES_DIR / name, format="turtle")
     node_shapes = {s for t in TARGETS for s in own.subjects(t, None) if isinstance(s, URIRef)}
     declared = set()
     for node_shape in node_shapes:  # property shapes read from ``shapes``: same blank nodes

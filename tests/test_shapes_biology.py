@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from cytoowl import config
-from cytoowl.validate import Outcome, load_shapes, validate_graphs
+from cytoowl import paths
+from cytoowl.validate.shacl import Outcome, load_shapes, validate_graphs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = sorted((FIXTURES / "shacl" / "bad" / "instances").glob("biology-*.ru"))
@@ -45,7 +45,7 @@ def shapes() -> Graph:
 @pytest.fixture(scope="module")
 def tbox() -> Graph:
     graph = Graph()
-    for path in sorted((config.SOURCE_DIR / "tbox").glob("*.ttl")):
+    for path in sorted((paths.SOURCE_DIR / "tbox").glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 
@@ -77,7 +77,7 @@ def test_every_biology_shape_has_a_bad_fixture() -> None:
 def test_release_conforms_and_biology_shapes_have_focus_nodes(
     release_graph: Graph, shapes: Graph
 ) -> None:
-    biology = Graph().parse(config.SHAPES_DIR / "biology.ttl", format="turtle")
+    biology = Graph().parse(paths.SHAPES_DIR / "biology.ttl", format="turtle")
     outcome = validate_graphs(release_graph, release_graph, biology)
     assert outcome.conforms, outcome.text()
     ask = """

@@ -15,11 +15,11 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 
 from cq_helpers import IRI, run
-from cytoowl import config
-from cytoowl.build import build_graph
-from cytoowl.validate import validate_graphs
+from cytoowl import paths, vocab
+from cytoowl.build.assemble import build_graph
+from cytoowl.validate.shacl import validate_graphs
 
-T = config.TERM_PREFIX
+T = vocab.TERM_PREFIX
 TYPE_I, TYPE_II, TYPE_III = (T + n for n in ("0000070", "0000071", "0000072"))
 LYMPHOKINE, MONOKINE = T + "0000073", T + "0000074"
 CL = "http://purl.obolibrary.org/obo/CL_"
@@ -100,7 +100,7 @@ def test_cq12_lymphokines_and_monokines_exact_answer(release_store: pyoxigraph.S
 
 @pytest.fixture(scope="module")
 def asserted() -> Graph:
-    return build_graph(config.SOURCE_DIR)
+    return build_graph(paths.SOURCE_DIR)
 
 
 @pytest.mark.parametrize("cls", [LYMPHOKINE, MONOKINE], ids=["lymphokine", "monokine"])
@@ -112,7 +112,7 @@ def test_cell_source_classes_are_inferred_not_asserted(
 
 
 def test_cl_subclass_axioms_use_reference_terms_with_their_labels() -> None:
-    reference = config.SOURCE_DIR / "reference"
+    reference = paths.SOURCE_DIR / "reference"
     with (reference / "external_terms.tsv").open(encoding="utf-8") as handle:
         terms = {r["curie"]: r for r in csv.DictReader(handle, delimiter="\t")}
     with (reference / "cl_subclass_axioms.tsv").open(encoding="utf-8") as handle:
@@ -133,7 +133,7 @@ def test_cl_subclass_axioms_use_reference_terms_with_their_labels() -> None:
 def test_lymphokine_and_monokine_shapes_bite_in_the_release(release_graph: Graph) -> None:
     shapes = Graph()
     for name in ("common.ttl", "names_and_cell_sources.ttl"):  # common.ttl: SPARQL prefixes
-        shapes.parse(config.SHAPES_DIR / name, format="turtle")
+        shapes.parse(paths.SHAPES_DIR / name, format="turtle")
     outcome = validate_graphs(release_graph, release_graph, shapes)
     assert outcome.conforms, outcome.text()
     for cls in (LYMPHOKINE, MONOKINE):

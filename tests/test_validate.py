@@ -10,11 +10,11 @@ import pytest
 from rdflib import Graph, Literal
 from typer.testing import CliRunner
 
-from cytoowl import config
+from cytoowl import paths
 from cytoowl.cli import app
-from cytoowl.validate import SH, InputError, load_rdf, validate_graphs
+from cytoowl.validate.shacl import SH, InputError, load_rdf, validate_graphs
 
-EXAMPLE = config.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl"
+EXAMPLE = paths.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl"
 runner = CliRunner()
 
 
@@ -46,7 +46,7 @@ def test_release_conforms(release_graph: Graph) -> None:
 
 def test_release_validation_leaves_the_graph_unchanged() -> None:
     """The build validates its graph in place and then serialises it: nothing may change."""
-    graph = load_rdf([config.RELEASE.ttl])
+    graph = load_rdf([paths.RELEASE.ttl])
     triples, prefixes = set(graph), sorted(graph.namespaces())
     validate_graphs(graph, graph)
     assert set(graph) == triples
@@ -160,10 +160,10 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_build_fails_on_a_shacl_violation(tmp_path: Path) -> None:
     """A source row that makes 'binds receptor' point at a cytokine stops the build."""
-    from cytoowl.release import BuildError, run_pipeline
+    from cytoowl.release.pipeline import BuildError, run_pipeline
 
     sources = tmp_path / "src"
-    shutil.copytree(config.SOURCE_DIR, sources)
+    shutil.copytree(paths.SOURCE_DIR, sources)
     with (sources / "relations" / "receptor_binding.tsv").open("a", encoding="utf-8") as table:
         table.write("IL2\tbinds receptor\tIL6\tUniProtKB:P60568\n")
     with pytest.raises(BuildError) as error:
