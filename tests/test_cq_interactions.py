@@ -13,8 +13,8 @@ def iris(*keys: str) -> set[str]:
     return {IRI[k] for k in keys}
 
 
-def test_cq11_receptors_bmp4_binds(release_store: pyoxigraph.Store) -> None:
-    found = {(r["receptor"], r["typeLabel"]) for r in run(release_store, "cq11")}
+def test_cq13_receptors_bmp4_binds(release_store: pyoxigraph.Store) -> None:
+    found = {(r["receptor"], r["typeLabel"]) for r in run(release_store, "cq13")}
     signalling = [
         "ACVR2A/BMPR1A",
         "ACVR2A/BMPR1B",
@@ -28,9 +28,9 @@ def test_cq11_receptors_bmp4_binds(release_store: pyoxigraph.Store) -> None:
     }
 
 
-def test_cq12_cytokines_by_shared_chain(release_store: pyoxigraph.Store) -> None:
+def test_cq14_cytokines_by_shared_chain(release_store: pyoxigraph.Store) -> None:
     by_chain = defaultdict(set)
-    for row in run(release_store, "cq12"):
+    for row in run(release_store, "cq14"):
         by_chain[row["chainSymbol"]].add(row["cytokine"])
     assert dict(by_chain) == {
         "IL2RG": iris("IL2", "IL4", "IL7", "IL9", "IL15", "IL21"),
@@ -42,9 +42,9 @@ def test_cq12_cytokines_by_shared_chain(release_store: pyoxigraph.Store) -> None
     }
 
 
-def test_cq13_decoy_receptors_and_what_they_trap(release_store: pyoxigraph.Store) -> None:
+def test_cq15_decoy_receptors_and_what_they_trap(release_store: pyoxigraph.Store) -> None:
     trapped = defaultdict(set)
-    for row in run(release_store, "cq13"):
+    for row in run(release_store, "cq15"):
         trapped[row["decoy"]].add(row["cytokine"])
     assert trapped[IRI["IL1R2"]] == iris("IL1RN")
     assert trapped[IRI["IL1R2/IL1RAP"]] == iris("IL1A", "IL1B")
@@ -75,8 +75,8 @@ def test_cq13_decoy_receptors_and_what_they_trap(release_store: pyoxigraph.Store
     assert set(trapped) == expected_decoys
 
 
-def test_cq14_ligands_without_receptor_are_the_documented_ones(
+def test_cq16_ligands_without_receptor_are_the_documented_ones(
     release_store: pyoxigraph.Store,
 ) -> None:
     # docs/interactions.md documents each: neither resource pairs them with any receptor.
-    assert {r["cytokine"] for r in run(release_store, "cq14")} == iris("CXCL17", "IL17D", "IL40")
+    assert {r["cytokine"] for r in run(release_store, "cq16")} == iris("CXCL17", "IL17D", "IL40")
