@@ -98,11 +98,15 @@ class ReleaseFiles:
         """The previous release's Turtle, the base of the release notes (not a release file)."""
         return self.directory / "previous" / "cytoowl.ttl"
 
+    @property
+    def interactions(self) -> Path:
+        return self.directory / "exports" / "interactions.tsv"
+
     def all(self) -> list[Path]:
         """Every release file, in the order the build writes them (downloads, ``--check``)."""
         return [
             self.owl, self.ttl, self.jsonld, self.base, self.obo, self.obographs,
-            self.sssom, self.notes, self.docs,
+            self.sssom, self.interactions, self.notes, self.docs,
         ]  # fmt: skip
 
 

@@ -47,7 +47,9 @@ class Settings(BaseSettings):
         gt=0,
         le=3600,
         description="seconds a query may run",
-        validation_alias=_env("query_timeout_s", "CYTOOWL_TIMEOUT", "CYTOOWL_QUERY_TIMEOUT"),
+        validation_alias=_env(
+            "query_timeout_s", "timeout", "CYTOOWL_TIMEOUT", "CYTOOWL_QUERY_TIMEOUT"
+        ),
     )
     row_limit: int = Field(10_000, ge=1, le=10_000_000, description="rows (or triples) per answer")
     max_body_bytes: int = Field(
@@ -55,13 +57,16 @@ class Settings(BaseSettings):
         ge=1_000,
         le=100_000_000,
         description="bytes of a request body",
-        validation_alias=_env("max_body_bytes", "CYTOOWL_MAX_BODY"),
+        validation_alias=_env("max_body_bytes", "max_body", "CYTOOWL_MAX_BODY"),
     )
     service_allowlist: Annotated[tuple[str, ...], NoDecode] = Field(
         (),
         description="SERVICE endpoints allowed (comma-separated in the environment)",
         validation_alias=_env(
-            "service_allowlist", "CYTOOWL_SERVICE_ALLOW", "CYTOOWL_SERVICE_ALLOWLIST"
+            "service_allowlist",
+            "service_allow",
+            "CYTOOWL_SERVICE_ALLOW",
+            "CYTOOWL_SERVICE_ALLOWLIST",
         ),
     )
     store_url: str | None = Field(

@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS
 
 from cytoowl import paths, vocab
 from cytoowl.release import diff, htmldoc, obo, obographs
+from cytoowl.release.interactome import interactions_tsv
 from cytoowl.release.sssom import sssom_tsv
 
 _RDF_TYPE = str(RDF.type)
@@ -138,6 +139,7 @@ def serialise(graph: Graph, directory: Path, version: str, previous: Path | None
     files = paths.ReleaseFiles(directory)
     files.sssom.parent.mkdir(parents=True, exist_ok=True)
     files.docs.parent.mkdir(parents=True, exist_ok=True)
+    files.interactions.parent.mkdir(parents=True, exist_ok=True)
     write_sorted(graph, files.owl, pyoxigraph.RdfFormat.RDF_XML)
     graph.serialize(files.ttl, format="turtle", encoding="utf-8")
     write_sorted(graph, files.jsonld, pyoxigraph.RdfFormat.JSON_LD)
@@ -150,6 +152,7 @@ def serialise(graph: Graph, directory: Path, version: str, previous: Path | None
     files.obo.write_text(obo.obo_document(graph, version), encoding="utf-8")
     files.obographs.write_text(obographs.obographs_json(graph), encoding="utf-8")
     files.sssom.write_text(sssom_tsv(graph, version), encoding="utf-8")
+    files.interactions.write_text(interactions_tsv(graph), encoding="utf-8")
     old = Graph().parse(previous, format="turtle") if previous else None
     files.notes.write_text(diff.release_notes(old, graph), encoding="utf-8")
     files.docs.write_text(htmldoc.reference_html(files.ttl), encoding="utf-8")
