@@ -22,8 +22,8 @@ def _unreferenced_symbol(source: Path) -> tuple[str, str]:
     """A gene product (id, symbol) that no other table refers to, so its row can go."""
     others = "".join(
         p.read_text(encoding="utf-8")
-        for p in [*source.glob("*.tsv"), *(source / "relations").glob("*.tsv")]
-        if p.name not in ("cytokines.tsv",)
+        for p in source.rglob("*.tsv")
+        if p.name != "cytokines.tsv" and "reference" not in p.relative_to(source).parts
     )
     with (source / "cytokines.tsv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):

@@ -24,24 +24,33 @@ CELLS = [(t, a) for t, (_, files) in TOOLS.items() if t != "owlapi-strict" for a
 
 
 @pytest.fixture(scope="module")
-def reference() -> dict[str, int]:
-    return rdflib_counts(paths.RELEASE.ttl)
+def references() -> dict[str, dict[str, int]]:
+    """rdflib's counts on the Turtle release, and on the base (which declares only the
+    external entities cytoowl's own axioms use, so it has fewer)."""
+    return {"full": rdflib_counts(paths.RELEASE.ttl), "base": rdflib_counts(paths.RELEASE.base)}
+
+
+def _punned(graph: Graph) -> int:
+    return len(
+        set(graph.subjects(RDF.type, OWL.Class))
+        & set(graph.subjects(RDF.type, OWL.NamedIndividual))
+    )
 
 
 @pytest.fixture(scope="module")
 def punned(release_graph: Graph) -> int:
-    return len(
-        set(release_graph.subjects(RDF.type, OWL.Class))
-        & set(release_graph.subjects(RDF.type, OWL.NamedIndividual))
-    )
+    return _punned(release_graph)
 
 
 @pytest.mark.parametrize(("tool", "artefact"), CELLS, ids=[f"{t}-{a}" for t, a in CELLS])
-def test_load_matrix_cell(tool, artefact, reference, punned) -> None:
+def test_load_matrix_cell(tool, artefact, references, punned, release_graph) -> None:
     if tool == "owlapi":
         require(*JAVA, install=JAVA_INSTALL)
     counts = cell(tool, artefact)
     assert isinstance(counts, dict), counts
+    reference = references["base" if artefact == "base" else "full"]
+    if artefact == "base":
+        punned = _punned(Graph().parse(paths.RELEASE.base, format="xml"))
     assert counts["classes"] == reference["classes"], counts
     expected_properties = reference["object_properties"] + (3 if artefact == "obo" else 0)
     if not (tool == "owlapi" and artefact == "obo"):  # the OWL API reads typedefs' ids only
@@ -145,7 +154,7 @@ def test_owlapi_strict_accepts_the_release_but_for_intersections(release_graph, 
     from owlapi_check import check_dl_profile
 
     source = Graph().parse(paths.RELEASE.directory / name, format="xml")
-    assert len(list(source.objects(None, OWL.equivalentClass))) == 3
+    assert len(list(source.objects(None, OWL.equivalentClass))) >= 3
     stripped = tmp_path / name
     _strip_equivalences(source).serialize(stripped, format="pretty-xml")
     strict = check_dl_profile(stripped, strict=True)

@@ -103,12 +103,16 @@ def _sort_key(header: str):
         # rdf:type first within a subject: pyoxigraph then writes the subject as a typed node
         # element (<owl:Ontology rdf:about=...>), which pronto and the OWL API's strict parser
         # need for the header; rdf:Description + rdf:type is the same RDF but they refuse it.
+        # Among the types, OWL's own (owl:Class, owl:NamedIndividual, ...) come first, so a
+        # punned class typed by a class is still written as <owl:Class>.
         predicate = str(t.predicate.value)
+        is_type = predicate == _RDF_TYPE
         return (
             str(t.subject) != header,
             str(t.subject),
-            predicate != _RDF_TYPE,
+            not is_type,
             predicate,
+            not (is_type and str(t.object.value).startswith(vocab.OWL)),
             str(t.object),
         )
 
