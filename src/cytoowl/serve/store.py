@@ -136,6 +136,7 @@ class EmbeddedStore(Store):
         self._tmp: str | None = None
         self._local: OxStore | None = None
         self._pool: WorkerPool | None = None
+        self._repairing: asyncio.Task[None] | None = None
 
     @property
     def directory(self) -> Path:
@@ -171,7 +172,9 @@ class EmbeddedStore(Store):
         if self._pool is None:
             return False, "not started"
         if not (self.directory / FINGERPRINT).exists():
-            return False, f"the store directory {self.directory} is missing"
+            if self._repairing is None or self._repairing.done():
+                self._repairing = asyncio.get_running_loop().create_task(self._repair())
+            return False, f"the store directory {self.directory} is missing; reloading it"
         if self._pool.alive == 0:
             return False, f"no query worker is running: {self._pool.failure or 'starting'}"
         return True, f"{self._pool.alive} of {self._pool.size} query workers running"

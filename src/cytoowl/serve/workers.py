@@ -86,6 +86,7 @@ class WorkerPool:
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
+        self._watchers: set[asyncio.Task[None]] = set()
         self._closed = False
 
     @property
@@ -101,6 +102,7 @@ class WorkerPool:
             **os.environ,
             "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]),
             "MALLOC_ARENA_MAX": "2",  # fewer malloc arenas: less address space per thread
+            "RUST_BACKTRACE": "0",  # an out-of-memory abort logs one line, not a backtrace
         }
         config = {
             "store": str(self.config.store_dir),
@@ -141,10 +143,20 @@ class WorkerPool:
             return
         self._all.add(worker)
         self._idle.put_nowait(worker)
+        watcher = asyncio.get_running_loop().create_task(self._watch(worker))
+        self._watchers.add(watcher)
+        watcher.add_done_callback(self._watchers.discard)
+
+    async def _watch(self, worker: _Worker) -> None:
+        """Replace a worker that dies on its own (killed, crashed) even while idle."""
+        await worker.process.wait()
+        self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker and start another in the background."""
+        """Kill a worker and start another in the background (once per worker)."""
         worker.kill()
+        if worker not in self._all:
+            return
         self._all.discard(worker)
         if self._closed:
             return
@@ -194,7 +206,10 @@ class WorkerPool:
             raise WorkerError(503, f"no query worker is running: {self.failure or 'stopped'}")
         deadline = asyncio.get_running_loop().time() + timeout
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout)
+            async with asyncio.timeout_at(deadline):
+                worker = await self._idle.get()
+                while worker not in self._all:  # died while idle: its watcher replaces it
+                    worker = await self._idle.get()
         except TimeoutError:
             raise WorkerError(
                 503, f"all {self.size} query workers stayed busy for {timeout:g} s; retry later"
@@ -226,7 +241,7 @@ class WorkerPool:
 
     async def close(self) -> None:
         self._closed = True
-        for task in list(self._spawning):
+        for task in [*self._spawning, *self._watchers]:
             task.cancel()
         for worker in list(self._all):
             worker.kill()
