@@ -9,6 +9,7 @@ nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.server
 import os
 import threading
@@ -44,7 +45,7 @@ class Listener:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            do_GET = do_POST = _answer  # noqa: N815 - http.server's naming
+            do_GET = do_POST = _answer
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -118,10 +119,9 @@ def test_shape_reaches_the_network_when_unchecked(
     """The shapes are real: unchecked, the engine itself sends the request (or, for the
     shapes marked so, does not: they are refused all the same)."""
     before = len(listener.paths)
-    try:
+    # The listener answers 500; some shapes are not executable at all.
+    with contextlib.suppress(OSError, SyntaxError, RuntimeError, ValueError):
         list(_engine().query(template.format(u=listener.url)))
-    except (OSError, SyntaxError, RuntimeError, ValueError):
-        pass  # the listener answers 500; some shapes are not executable at all
     assert (len(listener.received()) > before) is calls, name
 
 
@@ -134,7 +134,7 @@ def test_shape_is_refused_by_the_check(name: str, template: str, calls: bool) ->
 
 def test_relative_service_iri_resolves_against_the_endpoint() -> None:
     query = "SELECT * { SERVICE <other> { } }"
-    with pytest.raises(QueryRefused, match="http://127.0.0.1:1/other"):
+    with pytest.raises(QueryRefused, match=r"http://127\.0\.0\.1:1/other"):
         check_service(query, ("http://elsewhere.example/",), base="http://127.0.0.1:1/sparql")
     check_service(query, ("http://127.0.0.1:1/",), base="http://127.0.0.1:1/sparql")
 
