@@ -85,8 +85,9 @@ def test_cq2_type1_versus_type2(release_store: pyoxigraph.Store) -> None:
     rows = run(release_store, "cq02")
     type1 = {r["cytokine"] for r in rows if r["type"] == T + "0000017"}
     type2 = {r["cytokine"] for r in rows if r["type"] == T + "0000018"}
-    assert iris("TNF", "IFNG") <= type1
-    assert iris("IL4", "IL10", "IL13", "TGFB1") <= type2
+    assert type1 == iris("TNF", "IFNG")
+    # TGF-beta is listed as type 2 by the encyclopedia article only: recorded as a comment.
+    assert type2 == iris("IL4", "IL5", "IL10", "IL13")
     assert all(r["source"] for r in rows), "every classification carries its source"
 
 

@@ -56,6 +56,7 @@ COMPLEX_COLUMNS = ["id", "key", "label", "kind", "parts", "types", "synonyms", "
 DRUG_COLUMNS = ["id", "key", "label", "active_ingredient", "synonyms", "xrefs", "source"]
 RELATION_COLUMNS = ["subject", "relation", "object", "source"]
 CLASSIFICATION_COLUMNS = ["subject", "class", "source"]
+CL_HIERARCHY_COLUMNS = ["sub", "super", "told_path", "source"]
 
 
 def curie_to_iri(curie: str) -> URIRef:
@@ -227,6 +228,7 @@ def build_graph(source_dir: Path = paths.SOURCE_DIR) -> Graph:
     for path in sorted((source_dir / "relations").glob("*.tsv")):
         for row in read_table(path, RELATION_COLUMNS):
             add_relation(builder, vocab, row)
+    add_cell_type_hierarchy(builder, vocab, source_dir / "reference" / "cl_subclass_axioms.tsv")
     declare_external_terms(builder.graph, vocab)
     return builder.graph
 
@@ -348,9 +350,24 @@ def add_relation(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
     )
 
 
+def add_cell_type_hierarchy(builder: OntologyBuilder, vocab: Vocabulary, path: Path) -> None:
+    """CL's subclass axioms among the reference cell types (vendored from CL, see its README).
+
+    With them HermiT decides that a cytokine produced by a T-helper 1 cell is produced by a
+    lymphocyte (the defined class 'lymphokine'); CL itself is not imported.
+    """
+    for row in read_table(path, CL_HIERARCHY_COLUMNS):
+        sub, sup = (vocab.value(row, row[column]) for column in ("sub", "super"))
+        if not all(str(iri).startswith(str(OBO.CL_)) for iri in (sub, sup)):
+            raise row.error(f"'{row['sub']}' subClassOf '{row['super']}': both must be CL terms")
+        builder.graph.add((sub, RDFS.subClassOf, sup))
+
+
 ANNOTATION_PROPERTIES = (
     DEFINITION,
     OIO.hasExactSynonym,
+    OIO.hasBroadSynonym,
+    OIO.hasRelatedSynonym,
     OIO.hasDbXref,
     OIO.source,
     SKOS.exactMatch,
@@ -397,6 +414,11 @@ def declare_external_terms(graph: Graph, vocab: Vocabulary) -> None:
             if iri in used_as_value:
                 # Punning: the class IRI is the value of an individual-level assertion.
                 graph.add((iri, RDF.type, OWL.NamedIndividual))
+                if str(iri).startswith(str(OBO.CL_)):
+                    # The individual stands for a cell of that type ('produced by' a T-helper 1
+                    # cell), so it is an instance of its class: the CL subclass axioms then
+                    # make it a lymphocyte, which fills the defined class 'lymphokine'.
+                    graph.add((iri, RDF.type, iri))
         graph.add((iri, RDFS.label, Literal(term.label, lang="en")))
     undeclared = sorted(
         str(node)
