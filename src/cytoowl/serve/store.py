@@ -137,6 +137,7 @@ class EmbeddedStore(Store):
         self._local: OxStore | None = None
         self._pool: WorkerPool | None = None
         self._repairing: asyncio.Task[None] | None = None
+        self._repair_lock = asyncio.Lock()
 
     @property
     def directory(self) -> Path:
@@ -164,9 +165,10 @@ class EmbeddedStore(Store):
 
     async def _repair(self) -> None:
         """Before a worker restarts: reload the store if its directory has vanished."""
-        if not (self.directory / FINGERPRINT).exists():
-            await asyncio.to_thread(load_store, self.sources, self.directory)
-            self._local = OxStore.read_only(str(self.directory))
+        async with self._repair_lock:  # one reload at a time (start-up of workers, /ready)
+            if not (self.directory / FINGERPRINT).exists():
+                await asyncio.to_thread(load_store, self.sources, self.directory)
+                self._local = OxStore.read_only(str(self.directory))
 
     async def ready(self) -> tuple[bool, str]:
         if self._pool is None:
