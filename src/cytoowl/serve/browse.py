@@ -211,7 +211,7 @@ def tree(b: Browser) -> dict[str, Any]:
         if iri in above or len(above) > hierarchy.MAX_DEPTH:  # a cycle stops the walk
             return Node(iri, b.catalog.name(iri), page_href(iri), 0, [], [])
         inner = above | {iri}
-        members = h.instances(iri)
+        members = h.own_members(iri)
         shown = [(b.catalog.name(m), page_href(m)) for m in members[:TREE_MEMBERS]]
         return Node(
             iri,

@@ -118,6 +118,10 @@ _KIND_QUERY = (
 )
 _TEXT_QUERY = """SELECT ?s ?p ?o WHERE {{
   VALUES ?p {{ {props} }} ?s ?p ?o FILTER(isIRI(?s)) }}"""
+#: ``C owl:equivalentClass [owl:intersectionOf (A …)]`` makes A a superclass of C (the release
+#: materialises inferred types of individuals, not the subclass axioms of defined classes).
+_DEFINED_QUERY = """SELECT ?s ?o WHERE {
+  ?s owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?o FILTER(isIRI(?s) && isIRI(?o)) }"""
 _EDGE_QUERY = """SELECT ?s ?p ?o WHERE {{
   VALUES ?p {{ {props} }} ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }}"""
 
@@ -168,6 +172,8 @@ async def load(store: Store, timeout: float = 300) -> Catalog:
     edges = [SUBCLASS, SUBPROPERTY, RDF_TYPE, HAS_PART]
     for row in await reader.rows_of(_EDGE_QUERY.format(props=_iris(*edges)), "?s ?p ?o"):
         _add_edge(catalog, row["s"].value, row["p"].value, row["o"].value)
+    for row in await reader.rows_of(_DEFINED_QUERY, "?s ?o"):
+        _add_edge(catalog, row["s"].value, SUBCLASS, row["o"].value)
     catalog.binding_properties = _binding_properties(catalog)
     if catalog.binding_properties:
         query = _EDGE_QUERY.format(props=_iris(*catalog.binding_properties))

@@ -87,7 +87,8 @@ def _svg(width: float, height: float, body: list[str], label: str, ident: str) -
         "<style>.sym{font-weight:bold;font-size:13px}.small{font-size:10px;fill:#4a5568}"
         ".shared rect{fill:#f6ad55;stroke:#9c4221;stroke-width:2}"
         ".chain rect{fill:#90cdf4;stroke:#2c5282}.lig ellipse{fill:#c6f6d5;stroke:#276749}"
-        "a:hover rect,a:hover ellipse{opacity:.75}</style>" + "".join(body) + "</svg>"
+        "a:hover rect,a:hover ellipse{opacity:.75}"
+        ".shared-chain{font-weight:bold;fill:#9c4221}</style>" + "".join(body) + "</svg>"
     )
 
 
@@ -125,12 +126,11 @@ def complex_diagram(catalog: Catalog, h: Hierarchy, iri: str) -> Picture | None:
             f'<g class="{cls}" data-chain="{escape(short_name(catalog, chain))}">'
             f'<rect x="{x - 22:.0f}" y="{top + 20}" width="44" height="140" rx="16"/>'
             + _text(x, top + 14, short_name(catalog, chain), "sym")
-            + _text(x, membrane + 62, "shared" if n else "", "small")
-            + _text(x, membrane + 74, f"in {n} receptors" if n else "", "small")
+            + _text(x, membrane + 86, f"shared: in {n} receptors" if n else "", "small")
             + "</g>"
         )
         body.append(_link(catalog, chain, shape))
-    height = membrane + 90
+    height = membrane + 100
     names = ", ".join(short_name(catalog, c) for c in chains)
     marked = [short_name(catalog, c) for c in chains if c in shared]
     caption = f"{catalog.name(iri)}: chains {names}" + (
@@ -160,8 +160,11 @@ def family_network(catalog: Catalog, h: Hierarchy, iri: str) -> Picture | None:
     row = 24
     ligand_width = max(len(short_name(catalog, i)) for i in ligands) * CHAR + 24
     receptor_width = max(len(short_name(catalog, r)) for r in receptors) * CHAR + 24
+    shared = shared_chains(catalog, receptor_complexes(catalog, h))
+    chain_text = {r: _chain_spans(catalog, r, shared) for r in receptors}
+    chain_width = max((len(short) for _, short in chain_text.values()), default=0) * CHAR
     gap = 260
-    width = 20 + ligand_width + gap + receptor_width + 20
+    width = 20 + ligand_width + gap + receptor_width + 12 + chain_width + 20
     height = 60 + row * max(len(ligands), len(receptors)) + 30
     y_lig = {
         lig: 50 + row * i + (height - 80 - row * len(ligands)) / 2 for i, lig in enumerate(ligands)
@@ -200,6 +203,10 @@ def family_network(catalog: Catalog, h: Hierarchy, iri: str) -> Picture | None:
             + "</g>"
         )
         body.append(_link(catalog, rec, shape))
+        spans, _ = chain_text[rec]
+        if spans:
+            x = x2 + receptor_width + 8
+            body.append(f'<text x="{x:.0f}" y="{y_rec[rec] + 4:.0f}" class="small">{spans}</text>')
     used = sorted({p for _, p, _ in edges}, key=catalog.binding_properties.index)
     for i, prop in enumerate(used):  # legend
         y = height - 12
@@ -210,9 +217,20 @@ def family_network(catalog: Catalog, h: Hierarchy, iri: str) -> Picture | None:
         )
     caption = (
         f"{catalog.name(iri)}: {len(ligands)} ligand(s), {len(receptors)} receptor(s), "
-        f"{len(edges)} interaction(s)"
+        f"{len(edges)} interaction(s); a complex's chains are listed after it, shared ones in "
+        "bold orange"
     )
     return Picture(_svg(width, height, body, caption, "family-network"), caption)
+
+
+def _chain_spans(catalog: Catalog, iri: str, shared: dict[str, int]) -> tuple[str, str]:
+    """A complex's chains as SVG text spans (shared ones bold, orange) and as plain text."""
+    names = [(short_name(catalog, c), c in shared) for c in catalog.parts.get(iri, [])]
+    spans = " + ".join(
+        f'<tspan class="shared-chain">{escape(n)}</tspan>' if is_shared else escape(n)
+        for n, is_shared in names
+    )
+    return spans, " + ".join(n for n, _ in names)
 
 
 def _order_by_barycentre(ligands: list[str], edges: list[tuple[str, str, str]]) -> list[str]:

@@ -65,6 +65,13 @@ class Hierarchy:
             "instances": self.instances,
         }[relation](iri)
 
+    def own_members(self, iri: str) -> list[str]:
+        """Members of the class that no subclass has (where a tree lists them)."""
+        below: set[str] = set()
+        for sub in self._walk(iri, lambda i: self.catalog.children.get(i, ())):
+            below |= self.catalog.members.get(sub, set())
+        return self._sorted(self.catalog.members.get(iri, set()) - below)
+
     def member_count(self, iri: str) -> int:
         """Individuals of the class or of any subclass (distinct)."""
         if iri not in self._counts:
@@ -215,7 +222,7 @@ def page_json(
     total = len(iris)
     pages = max(1, math.ceil(total / paging.size))
     start = paging.page * paging.size
-    shown = [h.catalog.terms.get(i) for i in iris[start : start + paging.size]]
+    shown = [h.catalog.terms.get(i) or Term(i) for i in iris[start : start + paging.size]]
 
     def href(number: int) -> dict:
         return {"href": f"{self_href}?page={number}&size={paging.size}"}
@@ -226,7 +233,7 @@ def page_json(
     if paging.page + 1 < pages:
         links["next"] = href(paging.page + 1)
     return {
-        "_embedded": {key: [term_json(h, t) for t in shown if t is not None]},
+        "_embedded": {key: [term_json(h, t) for t in shown]},
         "_links": links,
         "page": {
             "size": paging.size,

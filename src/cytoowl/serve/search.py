@@ -110,20 +110,19 @@ class Hit:
         }
 
 
-def _texts(term: Term) -> list[tuple[str, str]]:
-    """(field, text) pairs a term can be found by."""
-    out = [("label", term.label)] if term.label else []
-    out += [(f"{scope} synonym", text) for text, scope in term.synonyms]
+def _texts(term: Term) -> list[tuple[str, str, str]]:
+    """(field, text indexed, text shown) triples a term can be found by."""
+    out = [("label", term.label, term.label)] if term.label else []
+    out += [(f"{scope} synonym", text, text) for text, scope in term.synonyms]
     curie = term.id
-    out += [("id", curie), ("id", term.iri)]
+    out += [("id", curie, curie), ("id", term.iri, term.iri)]
     if ":" in curie:
-        out.append(("id", curie.replace(":", "_")))
+        out.append(("id", curie.replace(":", "_"), curie))
     for xref in term.xrefs:
-        out.append(("xref", xref))
-        if ":" in xref:
-            out.append(("xref", xref.split(":", 1)[1]))  # "P05231" alone finds UniProtKB:P05231
-    for iri in term.matches:
-        out.append(("exact match", iri))
+        out.append(("xref", xref, xref))
+        if ":" in xref:  # "P05231" alone finds UniProtKB:P05231
+            out.append(("xref", xref.split(":", 1)[1], xref))
+    out += [("exact match", iri, iri) for iri in term.matches]
     return out
 
 
@@ -137,13 +136,13 @@ class SearchIndex:
         self.by_word: dict[str, list[int]] = defaultdict(list)
         for index, term in enumerate(self.terms):
             seen: set[tuple[str, str]] = set()
-            for field, text in _texts(term):
+            for field, text, shown in _texts(term):
                 words = tuple(normalise(text).split())
                 if not words or (field, "".join(words)) in seen:
                     continue
                 seen.add((field, "".join(words)))
                 entry_id = len(self.entries)
-                self.entries.append(Entry(index, field, text, words))
+                self.entries.append(Entry(index, field, shown, words))
                 self.by_key["".join(words)].append(entry_id)
                 for word in set(words):
                     self.by_word[word].append(entry_id)
