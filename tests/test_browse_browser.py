@@ -126,3 +126,16 @@ def test_query_editor_runs_and_shows_a_table(browser, release_url: str) -> None:
     assert links, "term IRIs link to the term pages here"
     assert browser.find_element(By.ID, "download-csv").is_enabled()
     screenshot(browser, "query")
+
+
+def test_query_editor_shows_the_server_error(browser, release_url: str) -> None:  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    browser.get(release_url + "/sparql")
+    wait_for(browser, "#examples .tab")
+    if not browser.execute_script("return Boolean(window.cytoowlYasqe)"):
+        skip_or_fail("YASGUI is not installed: run scripts/assets.sh (needs npm)")
+    browser.execute_script("window.cytoowlYasqe.setValue('SELECT * WHERE { ?s ?p }')")
+    browser.find_element(By.ID, "run").click()
+    error = wait_for(browser, "#error:not([hidden])")
+    assert "parse" in error.text.lower() or "syntax" in error.text.lower() or "400" in error.text

@@ -52,9 +52,9 @@ class Browser:
         text = text.strip()
         candidates = [text]
         if "://" not in text:
-            candidates.append(vocab.CONVERTER.expand(text) or "")
-            if ":" not in text and "_" in text:
-                candidates.append(vocab.CONVERTER.expand(text.replace("_", ":", 1)) or "")
+            curie = text if ":" in text else text.replace("_", ":", 1)
+            if ":" in curie:
+                candidates.append(vocab.CONVERTER.expand(curie) or "")
         return next((self.catalog.terms[c] for c in candidates if c in self.catalog.terms), None)
 
 

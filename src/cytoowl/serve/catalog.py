@@ -121,7 +121,8 @@ _TEXT_QUERY = """SELECT ?s ?p ?o WHERE {{
 #: ``C owl:equivalentClass [owl:intersectionOf (A …)]`` makes A a superclass of C (the release
 #: materialises inferred types of individuals, not the subclass axioms of defined classes).
 _DEFINED_QUERY = """SELECT ?s ?o WHERE {
-  ?s owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?o FILTER(isIRI(?s) && isIRI(?o)) }"""
+  ?s owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?o
+  FILTER(isIRI(?s) && isIRI(?o)) }"""
 _EDGE_QUERY = """SELECT ?s ?p ?o WHERE {{
   VALUES ?p {{ {props} }} ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }}"""
 
@@ -145,11 +146,11 @@ class _Reader:
         while self.rows < MAX_ROWS:
             text = f"{_PREFIXES}\n{query} ORDER BY {order} LIMIT {self.page} OFFSET {offset}"
             batch = await self.store.select(text, self.timeout)
+            if not batch:  # a remote store may cap pages below ours: stop only when empty
+                return out
             out += batch
             self.rows += len(batch)
-            if len(batch) < self.page:
-                return out
-            offset += self.page
+            offset += len(batch)
         self.truncated = True
         log.warning(
             "catalog: stopped after %d rows; search and browse see part of the data", MAX_ROWS

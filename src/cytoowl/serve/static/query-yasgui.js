@@ -64,18 +64,18 @@
     errorBox.hidden = true; notice.hidden = true;
     status.textContent = "running…";
   });
+  // Yasqe passes {ok, status, headers, content} on success and the Error it threw otherwise.
   yasqe.on("queryResponse", (_yasqe, response, duration) => {
     const ms = Math.round(duration || performance.now() - started);
-    const headers = (response && response.header) || {};
-    const rows = headers["x-sparql-rows"];
-    if (response && response.ok === false || (response && response.status >= 400)) {
+    if (response instanceof Error || !response || !response.ok) {
       status.textContent = "";
-      errorBox.textContent = (response.status || "") + ": " + (response.text || response.message || "query failed");
+      errorBox.textContent = (response && response.message) || "query failed";
       errorBox.hidden = false;
     } else {
-      status.textContent = (rows !== undefined ? rows : "?") + " result(s) in " + ms + " ms";
-      if (headers["x-sparql-truncated"]) {
-        notice.textContent = "Results truncated at the row limit of " + headers["x-sparql-row-limit"] +
+      const header = (name) => response.headers && response.headers.get(name);
+      status.textContent = (header("X-SPARQL-Rows") || "?") + " result(s) in " + ms + " ms";
+      if (header("X-SPARQL-Truncated")) {
+        notice.textContent = "Results truncated at the row limit of " + header("X-SPARQL-Row-Limit") +
           " rows; add LIMIT/OFFSET to page.";
         notice.hidden = false;
       }
