@@ -148,10 +148,14 @@ class SearchIndex:
                     self.by_word[word].append(entry_id)
         self.keys = sorted(self.by_key)
         self.words = sorted(self.by_word)
-        self.by_length: dict[int, list[str]] = defaultdict(list)
+        # Typo candidates by (length, letter): a word is filed under its first and its second
+        # letter, and a query word looks under its own first two, so one wrong, missing or
+        # swapped letter anywhere is found while each look-up reads a small bucket.
+        self.near: dict[tuple[int, str], list[str]] = defaultdict(list)
         for word in self.words:
             if len(word) >= MIN_FUZZY - 1:
-                self.by_length[len(word)].append(word)
+                for letter in set(word[:2]):
+                    self.near[(len(word), letter)].append(word)
 
     # --- the API ----------------------------------------------------------------------
 
@@ -203,26 +207,30 @@ class SearchIndex:
 
     def _words(self, words: tuple[str, ...], offer) -> None:
         """Entries holding every query word (exactly, as a prefix, or within a typo)."""
-        matched: dict[int, float] | None = None
-        typo = False
-        for word in words:
-            scores = self._word_matches(word)
-            if not scores:
-                return
-            typo = typo or max(scores.values()) < 100
-            postings: dict[int, float] = {}
-            for found, score in scores.items():
-                for entry_id in self.by_word[found][:MAX_POSTINGS]:
-                    postings[entry_id] = max(postings.get(entry_id, 0), score)
-            matched = (
-                postings
-                if matched is None
-                else {e: min(s, postings[e]) for e, s in matched.items() if e in postings}
-            )
-            if not matched:
-                return
+        per_word = [self._word_matches(w, last=i == len(words) - 1) for i, w in enumerate(words)]
+        if not all(per_word):
+            return
+        typo = any(max(m.values()) < 100 for m in per_word)
+        # Start from the rarest word's postings, then keep the entries the others also match.
+        sizes = [sum(len(self.by_word[w]) for w in m) for m in per_word]
+        order = sorted(range(len(words)), key=sizes.__getitem__)
+        matched: dict[int, float] = {}
+        for found, score in per_word[order[0]].items():
+            for entry_id in self.by_word[found][:MAX_POSTINGS]:
+                if matched.get(entry_id, -1.0) < score:
+                    matched[entry_id] = score
+            if len(matched) >= MAX_POSTINGS:
+                break
+        for i in order[1:]:
+            scores = per_word[i]
+            kept: dict[int, float] = {}
+            for entry_id, score in matched.items():
+                here = [scores[w] for w in self.entries[entry_id].words if w in scores]
+                if here:
+                    kept[entry_id] = min(score, max(here))
+            matched = kept
         query = " ".join(words)
-        for entry_id, word_score in (matched or {}).items():
+        for entry_id, word_score in matched.items():
             entry = self.entries[entry_id]
             closeness = fuzz.ratio(query, " ".join(entry.words))  # 0..100
             if typo:
@@ -230,7 +238,7 @@ class SearchIndex:
             else:
                 offer(entry_id, WORDS + closeness, "words")
 
-    def _word_matches(self, word: str) -> dict[str, float]:
+    def _word_matches(self, word: str, last: bool) -> dict[str, float]:
         """Index words equal to ``word`` (100), starting with it (99), or near it (< 100)."""
         out: dict[str, float] = {}
         start = bisect_left(self.words, word)
@@ -239,26 +247,26 @@ class SearchIndex:
                 break
             out[found] = 100 if found == word else 99
         if len(word) >= MIN_FUZZY and not out:
-            out.update(self._typos(word))
+            out.update(self._typos(word, last))
         return out
 
-    def _typos(self, word: str) -> dict[str, float]:
+    def _typos(self, word: str, last: bool) -> dict[str, float]:
         """Words of nearly the same length within the similarity cut-off (rapidfuzz)."""
-        choices: list[str] = []
+        out: dict[str, float] = {}
+        budget = MAX_FUZZY_CHOICES
         for length in sorted(range(len(word) - 2, len(word) + 3), key=lambda n: abs(n - len(word))):
-            choices += self.by_length.get(length, ())
-            if len(choices) >= MAX_FUZZY_CHOICES:
-                choices = choices[:MAX_FUZZY_CHOICES]
-                break
-        found = process.extract(
-            word, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
-        )
-        out = {text: min(score, 98.0) for text, score, _ in found}
-        # A word typed so far may be the start of a longer one with a typo ("interlukin 6").
-        for text, score, _ in process.extract(
-            word, self.words_from(word[:2]), scorer=_prefix_ratio, score_cutoff=85, limit=20
-        ):
-            out[text] = max(out.get(text, 0), min(score, 97.0))
+            for letter in set(word[:2]):
+                choices = self.near.get((length, letter), [])[:budget]
+                budget -= len(choices)
+                for text, score, _ in process.extract(
+                    word, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
+                ):
+                    out[text] = max(out.get(text, 0), min(score, 98.0))
+        if last:  # the word typed so far may start a longer one, with a typo ("interlukin")
+            for text, score, _ in process.extract(
+                word, self.words_from(word[:2]), scorer=_prefix_ratio, score_cutoff=85, limit=20
+            ):
+                out[text] = max(out.get(text, 0), min(score, 97.0))
         return out
 
     def words_from(self, start: str) -> list[str]:
