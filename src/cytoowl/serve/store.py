@@ -34,6 +34,7 @@ from pyoxigraph import Store as OxStore
 
 from cytoowl.serve import dataset
 from cytoowl.serve.protocol import (
+    AnswerTooLarge,
     Formats,
     NotAcceptable,
     QueryRefused,
@@ -42,7 +43,7 @@ from cytoowl.serve.protocol import (
     shape,
 )
 from cytoowl.serve.query_worker import execute
-from cytoowl.serve.workers import WorkerError, WorkerPool
+from cytoowl.serve.workers import PoolConfig, WorkerError, WorkerPool
 from cytoowl.settings import Settings
 
 Node = NamedNode | BlankNode
@@ -66,6 +67,7 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     prefixes: dict[str, str] | None = None
+    base: str | None = None  # the endpoint's URL: relative IRIs in the query resolve against it
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,10 @@ class Store(ABC):
         result = await self.query(QueryRequest(query, _JSON_ONLY), timeout)
         return list(parse_query_results(result.body, QueryResultsFormat.JSON))
 
+    async def ready(self) -> tuple[bool, str]:
+        """Whether queries can be answered now, without waiting behind user queries."""
+        return await self.healthy(), "the store answers"
+
     async def healthy(self) -> bool:
         """True when the store answers a trivial query within a few seconds."""
         try:
@@ -130,6 +136,8 @@ class EmbeddedStore(Store):
         self._tmp: str | None = None
         self._local: OxStore | None = None
         self._pool: WorkerPool | None = None
+        self._repairing: asyncio.Task[None] | None = None
+        self._repair_lock = asyncio.Lock()
 
     @property
     def directory(self) -> Path:
@@ -143,9 +151,35 @@ class EmbeddedStore(Store):
         await asyncio.to_thread(load_store, self.sources, self.directory)
         self._local = OxStore.read_only(str(self.directory))
         self._pool = WorkerPool(
-            self.directory, self.settings.workers, self.settings.service_allowlist
+            PoolConfig(
+                self.directory,
+                self.settings.workers,
+                self.settings.service_allowlist,
+                self.settings.worker_memory_mb,
+                self.settings.worker_start_timeout_s,
+                self.settings.worker_restarts,
+            ),
+            before_spawn=self._repair,
         )
         await self._pool.start()
+
+    async def _repair(self) -> None:
+        """Before a worker restarts: reload the store if its directory has vanished."""
+        async with self._repair_lock:  # one reload at a time (start-up of workers, /ready)
+            if not (self.directory / FINGERPRINT).exists():
+                await asyncio.to_thread(load_store, self.sources, self.directory)
+                self._local = OxStore.read_only(str(self.directory))
+
+    async def ready(self) -> tuple[bool, str]:
+        if self._pool is None:
+            return False, "not started"
+        if not (self.directory / FINGERPRINT).exists():
+            if self._repairing is None or self._repairing.done():
+                self._repairing = asyncio.get_running_loop().create_task(self._repair())
+            return False, f"the store directory {self.directory} is missing; reloading it"
+        if self._pool.alive == 0:
+            return False, f"no query worker is running: {self._pool.failure or 'starting'}"
+        return True, f"{self._pool.alive} of {self._pool.size} query workers running"
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -163,7 +197,9 @@ class EmbeddedStore(Store):
             "default_graphs": list(request.default_graphs),
             "named_graphs": list(request.named_graphs),
             "row_limit": self.settings.row_limit,
+            "max_bytes": self.settings.max_answer_bytes,
             "prefixes": request.prefixes,
+            "base": request.base,
         }
         if (
             self._local is not None
@@ -193,18 +229,34 @@ class EmbeddedStore(Store):
         return list(seen)
 
 
+FINGERPRINT = ".cytoowl-fingerprint"  # written last: the load is complete
+OWNED = ".cytoowl-store"  # written first: cytoowl created this directory and may delete it
+
+
+class StoreDirError(Exception):
+    """The store directory cannot be used (e.g. it holds files cytoowl did not create)."""
+
+
 def load_store(sources: dataset.Sources, directory: Path) -> None:
     """Load release, shapes and examples into named graphs under ``directory``.
 
-    Skipped when the directory already holds a load of the same files (fingerprint).
+    Skipped when the directory already holds a load of the same files (fingerprint). An
+    outdated store is deleted only if cytoowl created it (the ``.cytoowl-store`` marker);
+    a non-empty directory without the marker is refused, never deleted.
     """
-    marker = directory / ".cytoowl-fingerprint"
+    marker = directory / FINGERPRINT
     fingerprint = sources.fingerprint()
     if marker.exists() and marker.read_text() == fingerprint:
         return
-    if directory.exists():
+    if directory.exists() and any(directory.iterdir()):
+        if not (directory / OWNED).is_file():
+            raise StoreDirError(
+                f"refusing to use the store directory {directory}: it is not empty and was not "
+                f"created by cytoowl (no {OWNED} file); give an empty or new directory"
+            )
         shutil.rmtree(directory)
-    directory.mkdir(parents=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / OWNED).write_text("created by cytoowl; deleted and rebuilt when outdated\n")
     store = OxStore(str(directory))
     if sources.ontology_file.exists():
         store.bulk_load(
@@ -222,6 +274,10 @@ def load_store(sources: dataset.Sources, directory: Path) -> None:
     del store
     gc.collect()  # close the read-write handle before read-only ones open
     marker.write_text(fingerprint)
+
+
+def _too_large(cap: int) -> str:
+    return f"the remote store's answer is larger than the limit of {cap} bytes; narrow the query"
 
 
 class RemoteStore(Store):
@@ -255,23 +311,45 @@ class RemoteStore(Store):
         data += [("named-graph-uri", g) for g in request.named_graphs]
         limit = timeout or self.settings.query_timeout_s
         try:
-            response = await self._client.post(
-                self.url,
-                data=dict(data) if len(data) == 1 else data,
-                headers={"Accept": self._ACCEPT},
-                timeout=limit,
-            )
-        except httpx.TimeoutException:
+            async with asyncio.timeout(limit):
+                response, content = await self._post(data, limit)
+        except (TimeoutError, httpx.TimeoutException):
             raise StoreError(504, f"the remote store did not answer within {limit:g} s") from None
         except httpx.HTTPError as e:
             raise StoreError(503, f"the remote store is unavailable: {e}") from None
         if response.status_code == 400:
-            raise StoreError(400, f"query rejected by the store: {response.text[:2000]}")
+            text = content[:2000].decode("utf-8", "replace")
+            raise StoreError(400, f"query rejected by the store: {text}")
         if response.status_code != 200:
             raise StoreError(503, f"the remote store answered {response.status_code}")
-        return await asyncio.to_thread(self._reshape, response, request)
+        return await asyncio.to_thread(self._reshape, response, content, request)
 
-    def _reshape(self, response: httpx.Response, request: QueryRequest) -> QueryResult:
+    async def _post(
+        self, data: list[tuple[str, str]], limit: float
+    ) -> tuple[httpx.Response, bytes]:
+        """Stream the answer, stopping past the byte cap instead of downloading it all."""
+        assert self._client is not None, "store not started"
+        cap = self.settings.max_answer_bytes
+        async with self._client.stream(
+            "POST",
+            self.url,
+            data=dict(data) if len(data) == 1 else data,  # type: ignore[arg-type]
+            headers={"Accept": self._ACCEPT},
+            timeout=limit,
+        ) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise StoreError(507, _too_large(cap))
+            content = bytearray()
+            async for chunk in response.aiter_bytes():
+                content += chunk
+                if len(content) > cap:
+                    raise StoreError(507, _too_large(cap))
+        return response, bytes(content)
+
+    def _reshape(
+        self, response: httpx.Response, content: bytes, request: QueryRequest
+    ) -> QueryResult:
         media = response.headers.get("content-type", "").split(";")[0].strip()
         formats = {
             "text/tab-separated-values": QueryResultsFormat.TSV,
@@ -279,14 +357,24 @@ class RemoteStore(Store):
             "application/sparql-results+xml": QueryResultsFormat.XML,
         }
         if media in formats:
-            results: Any = parse_query_results(response.content, formats[media])
+            results: Any = parse_query_results(content, formats[media])
         else:
             syntax = RdfFormat.from_media_type(media) or RdfFormat.N_TRIPLES
-            results = parse(response.content, syntax)
+            results = parse(content, syntax)
         try:
-            shaped = shape(results, request.formats, self.settings.row_limit, request.prefixes)
+            shaped = shape(
+                results,
+                request.formats,
+                self.settings.row_limit,
+                request.prefixes,
+                self.settings.max_answer_bytes,
+            )
         except NotAcceptable as e:
             raise StoreError(406, f"no acceptable media type for a {e} result") from None
+        except AnswerTooLarge as e:
+            raise StoreError(507, str(e)) from None
+        except (SyntaxError, ValueError) as e:
+            raise StoreError(502, f"the remote store sent an unreadable answer: {e}") from None
         # A cytoowl server upstream may have capped already: pass its announcement on.
         truncated = shaped.truncated or response.headers.get("x-sparql-truncated") == "true"
         return QueryResult(shaped.body, shaped.media_type, shaped.rows, truncated)
@@ -295,6 +383,10 @@ class RemoteStore(Store):
         self, subject: Node | None, predicate: NamedNode | None, obj: Any, limit: int
     ) -> list[Triple]:
         terms = [subject, predicate, obj]
+        if any(isinstance(t, BlankNode) for t in terms):
+            # A blank node in a query pattern is a variable, and the remote store's blank
+            # node labels are not stable across requests: such a lookup has no answer.
+            return []
         pattern = " ".join(
             str(t) if t is not None else f"?{v}" for t, v in zip(terms, "spo", strict=True)
         )
