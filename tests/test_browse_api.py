@@ -232,3 +232,12 @@ def test_catalog_over_a_remote_store_equals_the_embedded_one(live_url: str) -> N
     assert local.parents == remote.parents and local.types == remote.types
     assert local.binds == remote.binds and local.binds  # binds receptor found by its label
     assert local.binding_properties == remote.binding_properties
+
+
+def test_catalog_fits_under_a_small_answer_cap() -> None:
+    """Pages shrink until each answer fits the byte cap; search still finds the terms."""
+    with app_client(max_answer_bytes=2_000) as client:
+        first = suggestions(client, "IL-2")[0]
+        assert first["id"] == "CYTO:0000100" and first["matched"]["field"] == "exact synonym"
+        children = embedded(client, "/api/terms/CYTO:0000001/children")
+        assert children == ["CYTO:0000011", "CYTO:0000002"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode
 
 from cytoowl import vocab
-from cytoowl.serve.store import Store
+from cytoowl.serve.store import Store, StoreError
 
 log = logging.getLogger("cytoowl.catalog")
 
@@ -50,6 +50,7 @@ KINDS = {
 #: Which kind names a term that has several (MONDO terms are punned class + individual).
 KIND_ORDER = ("class", "property", "individual")
 MAX_ROWS = 2_000_000
+TOO_LARGE = 507  # the store's answer-size cap (StoreError status)
 PAGE = 10_000
 
 
@@ -145,7 +146,18 @@ class _Reader:
         offset = 0
         while self.rows < MAX_ROWS:
             text = f"{_PREFIXES}\n{query} ORDER BY {order} LIMIT {self.page} OFFSET {offset}"
-            batch = await self.store.select(text, self.timeout)
+            try:
+                batch = await self.store.select(text, self.timeout)
+            except StoreError as e:
+                if e.status != TOO_LARGE:
+                    raise
+                if self.page > 1:  # the answer-size cap: smaller pages until they fit
+                    self.page //= 2
+                    continue
+                log.warning("catalog: skipped a row larger than the answer cap at %d", offset)
+                self.truncated = True
+                offset += 1
+                continue
             if not batch:  # a remote store may cap pages below ours: stop only when empty
                 return out
             out += batch
