@@ -38,8 +38,10 @@ def suggestions(client: TestClient, q: str, **params) -> list[dict]:
         ("Interleukin-6", IL6, "label"),
         ("P05231", IL6, "xref"),
         ("UniProtKB:P05231", IL6, "xref"),
-        ("HGNC:6018", IL6, "xref"),
-        ("NCBIGene:3569", IL6, "xref"),
+        # The gene records are individuals since issue 12 (IL-6 is 'gene product of' them), so
+        # their own id ranks first, as GO:0005125 does below; IL-6 comes next (test below).
+        ("HGNC:6018", "HGNC:6018", "id"),
+        ("NCBIGene:3569", "NCBIGene:3569", "id"),
         ("interleukn 6", IL6, "label"),
         ("TNF-alpha", TNF, "exact synonym"),
         ("TNF-\N{GREEK SMALL LETTER ALPHA}", TNF, "exact synonym"),
@@ -56,6 +58,13 @@ def test_what_people_type_finds_the_term_first(release, typed, expected, field) 
     assert first["iri"].endswith(expected.split(":")[1])
     found = release.get("/api/search", params={"q": typed}).json()["results"]
     assert found[0]["id"] == expected
+
+
+@pytest.mark.parametrize("typed", ["HGNC:6018", "NCBIGene:3569"])
+def test_a_gene_record_id_finds_its_product_next(release, typed) -> None:
+    hits = suggestions(release, typed, limit=5)
+    assert hits[0]["label"] == f"IL6 gene ({typed})"
+    assert (hits[1]["id"], hits[1]["matched"]["field"]) == (IL6, "xref"), hits[:2]
 
 
 def test_ranking_tiers(release) -> None:
