@@ -7,26 +7,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve test lint build check system-deps clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages: Java + OWL API (HermiT via owlready2, the OWL API DL check) and
-# Chromium (browser tests). Installed only when missing.
+# Outside tools: Java + OWL API (HermiT via owlready2, the OWL API DL check) and Chromium
+# (browser tests). Nothing is installed when they are present; on Debian the missing ones are
+# installed with apt-get (sudo when not root); elsewhere each missing tool is named, one a line.
 system-deps:
-	@missing=""; \
-	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
-	command -v javac >/dev/null || missing="$$missing default-jdk-headless"; \
-	[ -e /usr/share/java/owlapi-distribution.jar ] || missing="$$missing libowlapi-java"; \
-	[ -e /usr/share/java/jaxb-api.jar ] || missing="$$missing libjaxb-api-java"; \
-	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing Debian packages:$$missing"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@./scripts/system-deps.sh
 
 serve: system-deps $(STAMP)
 	$(BIN)/cytoowl build --if-missing
@@ -39,11 +30,11 @@ check: system-deps $(STAMP)
 	$(BIN)/cytoowl build --check
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts setup.py
+	$(BIN)/ruff format --check src tests benchmarks scripts setup.py
 
 test: system-deps $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts setup.py
 	$(BIN)/pytest -q
 
 clean:

@@ -6,9 +6,9 @@ import csv
 
 import pyoxigraph
 
-from cytoowl import config
+from cytoowl import paths, vocab
 
-T = config.TERM_PREFIX
+T = vocab.TERM_PREFIX
 KEY_COLUMNS = (
     ("cytokines", "symbol"),
     ("receptors", "symbol"),
@@ -21,7 +21,7 @@ def keys_to_iris() -> dict[str, str]:
     """Every individual key (HGNC symbol, complex key, drug key) to its IRI."""
     index = {}
     for name, column in KEY_COLUMNS:
-        path = config.SOURCE_DIR / f"{name}.tsv"
+        path = paths.SOURCE_DIR / f"{name}.tsv"
         if not path.exists():
             continue
         with path.open() as handle:
@@ -35,7 +35,7 @@ IRI = keys_to_iris()
 
 def run(store: pyoxigraph.Store, name: str) -> list[dict[str, str]]:
     """Run ``sparql/cq/<name>_*.rq`` and return its rows as {variable: value}."""
-    (path,) = config.CQ_DIR.glob(f"{name}_*.rq")
+    (path,) = paths.CQ_DIR.glob(f"{name}_*.rq")
     results = store.query(path.read_text())
     names = [v.value for v in results.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in results]

@@ -18,13 +18,14 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from cytoowl import config
-from cytoowl.config import ServerSettings
-from cytoowl.dataset import Sources
-from cytoowl.server import create_app
+from cytoowl import paths, vocab
+from cytoowl.serve.app import create_app
+from cytoowl.serve.dataset import Sources
+from cytoowl.settings import Settings
+from tools import skip_or_fail
 
 FIXTURE_ROOT = Path(__file__).parent / "fixtures" / "server"
-TERM = config.TERM_PREFIX
+TERM = vocab.TERM_PREFIX
 IL2 = TERM + "0000100"  # fixture terms
 IL2RG = TERM + "0000101"
 IL2_SUBFAMILY = TERM + "0000003"
@@ -34,23 +35,21 @@ CARTESIAN = (
 )
 
 
-def sources_at(root: Path) -> Sources:
-    """The dataset of a project-shaped directory (ontology/, shapes/, sparql/cq/)."""
-    return Sources(config.ReleaseFiles(root / "ontology"), root / "shapes", root / "sparql" / "cq")
+sources_at = Sources.at
 
 
 FIXTURE = sources_at(FIXTURE_ROOT)
 
 
 def release_built() -> bool:
-    return config.RELEASE.ttl.exists() or config.RELEASE.owl.exists()
+    return paths.RELEASE.ttl.exists() or paths.RELEASE.owl.exists()
 
 
-def limited_settings(**overrides: object) -> ServerSettings:
+def limited_settings(**overrides: object) -> Settings:
     """Short limits so the time-limit tests stay fast."""
     values: dict = {"query_timeout_s": 1.5, "row_limit": 50, "max_body_bytes": 20_000}
     values.update(overrides)
-    return ServerSettings(**values)
+    return Settings(**values)
 
 
 @contextlib.contextmanager
@@ -121,5 +120,5 @@ def live_url() -> Iterator[str]:
 def release_sources() -> Sources:
     """The real release (skips the test until it has been built)."""
     if not release_built():
-        pytest.skip("release not built yet (cytoowl build)")
+        skip_or_fail("release not built yet (cytoowl build)")
     return Sources()

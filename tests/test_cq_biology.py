@@ -6,9 +6,9 @@ import pyoxigraph
 import pytest
 
 from cq_helpers import IRI, run
-from cytoowl import config
+from cytoowl import paths, vocab
 
-T = config.TERM_PREFIX
+T = vocab.TERM_PREFIX
 OBO = "http://purl.obolibrary.org/obo/"
 
 
@@ -63,7 +63,7 @@ def test_competency_question_answer(release_store: pyoxigraph.Store, name: str) 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_competency_question_has_header(name: str) -> None:
-    (path,) = config.CQ_DIR.glob(f"{name}_*.rq")
+    (path,) = paths.CQ_DIR.glob(f"{name}_*.rq")
     lines = path.read_text().splitlines()
     assert lines[0].startswith("# title: ") and lines[1].startswith("# description: ")
 

@@ -6,7 +6,8 @@ import pytest
 from rdflib import Graph
 from typer.testing import CliRunner
 
-from cytoowl import config, qc
+from cytoowl import paths
+from cytoowl.build import qc
 from cytoowl.cli import app
 
 PREFIXES = """
@@ -71,7 +72,7 @@ def test_levels_are_declared(checks: dict[str, qc.Check]) -> None:
 
 def test_cli_qc_exit_codes(tmp_path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(app, ["qc", str(config.RELEASE.ttl)])
+    ok = runner.invoke(app, ["qc", str(paths.RELEASE.ttl)])
     assert ok.exit_code == 0, ok.output
     bad = tmp_path / "bad.ttl"
     bad.write_text(PREFIXES + FIXTURES["missing_label"][0])

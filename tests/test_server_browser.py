@@ -8,22 +8,19 @@ import tempfile
 from collections.abc import Iterator
 
 import pytest
+from selenium import webdriver
 
 from server_fixtures import live_url  # noqa: F401 - fixture
+from tools import require
 
-webdriver = pytest.importorskip("selenium.webdriver")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not (shutil.which("chromium") and shutil.which("chromedriver")),
-        reason="Debian chromium and chromium-driver are not installed (make system-deps)",
-    ),
-]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     from selenium.webdriver.chrome.service import Service
+
+    require("chromium", "chromedriver", install="apt-get install chromium chromium-driver")
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium")

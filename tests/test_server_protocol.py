@@ -5,16 +5,10 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, Store, parse_query_results
 
-from cytoowl.sparql_protocol import (
-    QueryRefused,
-    check_service,
-    choose_formats,
-    is_bounded_lookup,
-    negotiate,
-    service_allowed,
-    shape_solutions,
-    shape_triples,
-)
+from cytoowl.serve.protocol.lookup import is_bounded_lookup
+from cytoowl.serve.protocol.negotiation import choose_formats, negotiate
+from cytoowl.serve.protocol.results import shape_solutions, shape_triples
+from cytoowl.serve.protocol.service_policy import QueryRefused, check_service, service_allowed
 
 JSON = "application/sparql-results+json"
 

@@ -14,27 +14,28 @@ import pytest
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
-from cytoowl import config, shacl_engine
-from cytoowl.validate import (
+from cytoowl import paths, vocab
+from cytoowl.validate import engine as shacl_engine
+from cytoowl.validate.report import SH, curie, path_text
+from cytoowl.validate.shacl import (
     _rdflib_term,
     data_of_graph,
     read_file,
     release_data,
     report_graph,
 )
-from cytoowl.validation_report import SH, curie, path_text
 from shacl_helpers import BAD, BASES, FIXTURES, fixture_graph
 
-EXAMPLE = config.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl"
+EXAMPLE = paths.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl"
 BIOLOGY = sorted((FIXTURES / "shapes_biology").glob("*.ru"))
-IL6 = URIRef(config.TERM_PREFIX + "0001140")
+IL6 = URIRef(vocab.TERM_PREFIX + "0001140")
 Key = tuple[str, str, str, str]  # focus, path, component, severity
 
 
 @pytest.fixture(scope="module")
 def shapes_graph() -> Graph:
     graph = Graph()
-    for path in sorted(config.SHAPES_DIR.glob("*.ttl")):
+    for path in sorted(paths.SHAPES_DIR.glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 

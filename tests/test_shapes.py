@@ -13,9 +13,9 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
-from cytoowl import config
-from cytoowl.validate import DATA, STANDALONE, data_of_graph, validate
-from cytoowl.validation_report import SH, Outcome, path_text
+from cytoowl import paths, vocab
+from cytoowl.validate.report import SH, Outcome, path_text
+from cytoowl.validate.shacl import DATA, STANDALONE, data_of_graph, validate
 from shacl_helpers import BAD, BASES, EX, fixture_graph
 
 Expectation = tuple[str, str, str, str]  # severity, focus, path, component
@@ -61,7 +61,7 @@ def expectations(fixture: Path) -> set[Expectation]:
 def shapes() -> Graph:
     """The shapes as one graph (to list their constraints)."""
     shapes = Graph()
-    for path in sorted(config.SHAPES_DIR.glob("*.ttl")):
+    for path in sorted(paths.SHAPES_DIR.glob("*.ttl")):
         shapes.parse(path, format="turtle")
     return shapes
 
@@ -100,7 +100,13 @@ def test_bad_fixture_gives_exactly_the_expected_results(
 
 
 # Shapes of this module's scope (shapes/biology.ttl is tested with the biology module).
-OWN_SHAPE_FILES = ["common.ttl", "instances.ttl", "relations.ttl", "measurement-profile.ttl"]
+OWN_SHAPE_FILES = [
+    "common.ttl",
+    "instances.ttl",
+    "relations.ttl",
+    "measurement-profile.ttl",
+    "names_and_cell_sources.ttl",
+]
 
 
 def shape_key(shapes: Graph, shape: Node) -> str:
@@ -115,7 +121,7 @@ def declared_constraints(shapes: Graph) -> dict[tuple[str, str], Node]:
     """(shape key, component) -> shape, for every constraint of a targeted node shape."""
     own = Graph()
     for name in OWN_SHAPE_FILES:
-        own.parse(config.SHAPES_DIR / name, format="turtle")
+        own.parse(paths.SHAPES_DIR / name, format="turtle")
     node_shapes = {s for t in TARGETS for s in own.subjects(t, None) if isinstance(s, URIRef)}
     declared = {}
     for node_shape in node_shapes:  # property shapes read from ``shapes``: same blank nodes
@@ -158,11 +164,11 @@ def test_every_shape_has_a_message_and_a_severity(shapes: Graph) -> None:
 
 
 def test_the_hgnc_exact_match_pattern_is_the_builds(shapes: Graph) -> None:
-    """One source of truth for the HGNC IRI: the shape's pattern is the build's base IRI."""
-    from cytoowl.build import EXACT_MATCH_BASE
-
+    """One source of truth for the HGNC IRI: the shape's pattern is what the build writes
+    (``vocab.expand`` of the HGNC xref)."""
+    base = vocab.expand("HGNC:6018").removesuffix("6018")
     queries = [str(q) for q in shapes.objects(None, SH.select) if "hasDbXref" in str(q)]
     hgnc = [q for q in queries if "identifiers.org/hgnc" in q]
     assert hgnc, "no SPARQL constraint ties HGNC xrefs to exactMatch IRIs"
     for query in hgnc:
-        assert query.count("identifiers.org/hgnc") == query.count(EXACT_MATCH_BASE["HGNC"])
+        assert query.count("identifiers.org/hgnc") == query.count(f'"{base}"')

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from cytoowl import config, shacl_engine
-from cytoowl.validate import data_of_graph, release_data, validate
-from cytoowl.validation_report import Outcome
+from cytoowl import paths
+from cytoowl.validate import engine as shacl_engine
+from cytoowl.validate.report import Outcome
+from cytoowl.validate.shacl import data_of_graph, release_data, validate
 from shacl_helpers import FIXTURES, fixture_graph
 
 BAD = sorted((FIXTURES / "shacl" / "bad" / "instances").glob("biology-*.ru"))
@@ -54,7 +55,7 @@ def test_every_biology_shape_has_a_bad_fixture() -> None:
 def test_release_conforms_and_biology_shapes_have_focus_nodes(
     release_graph: Graph, tmp_path: Path
 ) -> None:
-    (tmp_path / "biology.ttl").write_bytes((config.SHAPES_DIR / "biology.ttl").read_bytes())
+    (tmp_path / "biology.ttl").write_bytes((paths.SHAPES_DIR / "biology.ttl").read_bytes())
     report = shacl_engine.run([release_data().ntriples], shacl_engine.compiled_shapes(tmp_path))
     assert b"ValidationResult" not in report, report.decode()
     ask = """

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode
 
-from cytoowl.config import ServerSettings
-from cytoowl.sparql_protocol import choose_formats
-from cytoowl.store import EmbeddedStore, QueryRequest, RemoteStore, StoreError, load_store
+from cytoowl.serve.protocol import choose_formats
+from cytoowl.serve.store import EmbeddedStore, QueryRequest, RemoteStore, StoreError, load_store
+from cytoowl.settings import Settings
 from server_fixtures import CARTESIAN, FIXTURE, IL2, live_url  # noqa: F401 - fixture
 
 LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -46,12 +46,12 @@ async def _exercise(store) -> None:
 
 
 def test_embedded_store() -> None:
-    run(_exercise(EmbeddedStore(ServerSettings(row_limit=50, query_timeout_s=1.5), FIXTURE)))
+    run(_exercise(EmbeddedStore(Settings(row_limit=50, query_timeout_s=1.5), FIXTURE)))
 
 
 def test_embedded_store_timeout_replaces_worker() -> None:
     async def scenario() -> None:
-        store = EmbeddedStore(ServerSettings(query_timeout_s=1, workers=1), FIXTURE)
+        store = EmbeddedStore(Settings(query_timeout_s=1, workers=1), FIXTURE)
         await store.start()
         try:
             with pytest.raises(StoreError) as timeout:
@@ -66,7 +66,7 @@ def test_embedded_store_timeout_replaces_worker() -> None:
 
 def test_busy_pool_answers_503() -> None:
     async def scenario() -> None:
-        store = EmbeddedStore(ServerSettings(query_timeout_s=1, workers=1), FIXTURE)
+        store = EmbeddedStore(Settings(query_timeout_s=1, workers=1), FIXTURE)
         await store.start()
         try:
             heavy = asyncio.ensure_future(
@@ -93,5 +93,5 @@ def test_store_directory_is_reused(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_remote_store_against_a_real_server(live_url: str) -> None:  # noqa: F811
-    settings = ServerSettings(row_limit=50, query_timeout_s=1.5)
+    settings = Settings(row_limit=50, query_timeout_s=1.5)
     run(_exercise(RemoteStore(settings, live_url + "/sparql")))

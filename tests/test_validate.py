@@ -12,19 +12,19 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
-from cytoowl import config
+from cytoowl import paths, vocab
 from cytoowl.cli import app
-from cytoowl.validate import (
+from cytoowl.validate.report import SH
+from cytoowl.validate.shacl import (
     DATA,
     RELEASE,
     InputError,
     read_file,
     validate,
 )
-from cytoowl.validation_report import SH
 from shacl_helpers import PREFIXES
 
-EXAMPLE = config.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl"
+EXAMPLE = paths.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl"
 runner = CliRunner()
 
 
@@ -161,12 +161,14 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_build_fails_on_a_shacl_violation(tmp_path: Path) -> None:
     """A source row that makes 'binds receptor' point at a cytokine stops the build."""
-    from cytoowl.release import BuildError, run_pipeline
+    from cytoowl.release.pipeline import BuildError, run_pipeline
 
     sources = tmp_path / "src"
-    shutil.copytree(config.SOURCE_DIR, sources)
-    with (sources / "relations" / "receptor_binding.tsv").open("a", encoding="utf-8") as table:
-        table.write("IL2\tbinds receptor\tIL6\tUniProtKB:P60568\n")
+    shutil.copytree(paths.SOURCE_DIR, sources)
+    (sources / "relations" / "receptor_binding.tsv").write_text(
+        "subject\trelation\tobject\tsource\nIL2\tbinds receptor\tIL6\tUniProtKB:P60568\n",
+        encoding="utf-8",
+    )
     with pytest.raises(BuildError) as error:
         run_pipeline(sources, lambda step: None)
     message = str(error.value)
@@ -238,7 +240,7 @@ MUTATIONS = {
         "DELETE DATA { CYTO:0001140 skos:exactMatch <http://identifiers.org/hgnc/6018> } ;"
         " INSERT DATA { CYTO:0001140 skos:exactMatch <http://identifiers.org/hgnc/6001> }",
         IL6,
-        "[Violation] skos:exactMatch = <http://identifiers.org/hgnc/6001>",
+        "[Violation] skos:exactMatch = HGNC:6001",
     ),
     "definition-removed": (
         "DELETE WHERE { CYTO:0001140 obo:IAO_0000115 ?definition }",
@@ -265,7 +267,7 @@ def test_the_complex_of_the_mutation_is_a_receptor_complex_with_chains(
     from rdflib import URIRef
 
     complex_ = URIRef(COMPLEX)
-    assert (complex_, RDF.type, URIRef(config.TERM_PREFIX + "0000032")) in release_graph
+    assert (complex_, RDF.type, URIRef(vocab.TERM_PREFIX + "0000032")) in release_graph
     assert list(
         release_graph.objects(complex_, URIRef("http://purl.obolibrary.org/obo/BFO_0000051"))
     )

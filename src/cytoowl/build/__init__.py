@@ -1,0 +1,1 @@
+"""Sources -> assembled graph -> HermiT -> QC: everything before validation and release."""

@@ -1,0 +1,528 @@
+"""Assemble the asserted ontology graph from the curated sources (no reasoning, no writing).
+
+``build_graph`` reads ``ontology/src`` and returns one rdflib graph: the ontology header, the
+TBox modules, one ``owl:NamedIndividual`` per curated row, the sourced relation assertions (with
+their source as an OWL axiom annotation) and a declaration with label for every external term
+used. Every malformed row stops the build with ``file:line: what is wrong``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from cytoowl import paths
+from cytoowl import vocab as ns
+from cytoowl.build import interactions
+from cytoowl.build.sources import (
+    DATABASE_SOURCE,
+    Row,
+    SourceError,
+    check_pattern,
+    parse_turtle,
+    read_table,
+    tbox_files,
+)
+
+OBO = Namespace(ns.OBO)
+OIO = Namespace(ns.OIO)
+CYTO = Namespace(ns.TERM_PREFIX)
+FOAF = Namespace(ns.FOAF)
+DEFINITION = OBO.IAO_0000115
+HUMAN = OBO.NCBITaxon_9606
+IN_TAXON = OBO.RO_0002162
+HAS_PART = OBO.BFO_0000051
+HAS_ACTIVE_INGREDIENT = OBO.RO_0002248
+BINDS_RECEPTOR = CYTO["0000100"]
+STOICHIOMETRY = CYTO["0000103"]
+
+
+GENE_COLUMNS = [
+    "id",
+    "symbol",
+    "label",
+    "hgnc",
+    "uniprot",
+    "ncbigene",
+    "kind",
+    "types",
+    "type_source",
+    "synonyms",
+    "source",
+]
+COMPLEX_COLUMNS = ["id", "key", "label", "kind", "parts", "types", "synonyms", "source"]
+DRUG_COLUMNS = ["id", "key", "label", "active_ingredient", "synonyms", "xrefs", "source"]
+RELATION_COLUMNS = ["subject", "relation", "object", "source"]
+CLASSIFICATION_COLUMNS = ["subject", "class", "source"]
+CL_HIERARCHY_COLUMNS = ["sub", "super", "told_path", "source"]
+
+
+def curie_to_iri(curie: str) -> URIRef:
+    """Expand a CURIE with the project's one prefix map."""
+    return URIRef(ns.expand(curie))
+
+
+@dataclass(frozen=True)
+class ExternalTerm:
+    """A term of another ontology, from the reference snapshot."""
+
+    iri: URIRef
+    label: str
+    obsolete: bool
+    is_property: bool = False
+
+
+@dataclass
+class Vocabulary:
+    """What the rows may refer to: classes and properties by label, sources, external terms."""
+
+    classes: dict[str, URIRef]
+    properties: dict[str, URIRef]
+    sources: set[str]
+    external: dict[str, ExternalTerm]
+    individuals: dict[str, URIRef] = field(default_factory=dict)  # key -> IRI
+    ids: dict[URIRef, Row] = field(default_factory=dict)
+
+    def cls(self, row: Row, label: str) -> URIRef:
+        if label not in self.classes:
+            raise row.error(f"unknown class '{label}' (not a label of a TBox class)")
+        return self.classes[label]
+
+    def prop(self, row: Row, name: str) -> URIRef:
+        if name in self.properties:
+            return self.properties[name]
+        if name in self.external and self.external[name].is_property:
+            return self.external[name].iri
+        raise row.error(f"unknown relation '{name}' (not a TBox or RO property label or CURIE)")
+
+    def individual(self, row: Row, key: str) -> URIRef:
+        if key not in self.individuals:
+            raise row.error(f"reference to undefined term '{key}' (no row has this key)")
+        return self.individuals[key]
+
+    def value(self, row: Row, ref: str) -> URIRef:
+        """An object reference: an individual key or a CURIE of a non-obsolete external term."""
+        if ref in self.individuals:
+            return self.individuals[ref]
+        if ref in self.external:
+            term = self.external[ref]
+            if term.obsolete:
+                raise row.error(f"'{ref}' ({term.label}) is obsolete; use its replacement")
+            return term.iri
+        raise row.error(f"reference to undefined term '{ref}' (no row key or reference term)")
+
+    def source(self, row: Row, column: str = "source") -> list[str]:
+        values = row.list(column)
+        if not values:
+            raise row.error(f"column '{column}' is empty: every assertion needs its source")
+        for value in values:
+            if value not in self.sources and not DATABASE_SOURCE.match(value):
+                raise row.error(
+                    f"source '{value}' is neither registered in sources.tsv nor a database record"
+                )
+        return values
+
+    def register(self, row: Row, key: str, curie: str) -> URIRef:
+        iri = curie_to_iri(check_pattern(row, "id", "id") if curie == row["id"] else curie)
+        if key in self.individuals:
+            raise row.error(f"duplicate key '{key}'")
+        if iri in self.ids:
+            other = self.ids[iri]
+            raise row.error(f"duplicate id {curie} (also {other.path.name}:{other.line})")
+        self.individuals[key] = iri
+        self.ids[iri] = row
+        return iri
+
+
+class OntologyBuilder:
+    """Accumulates triples; source-annotated assertions become reified OWL axioms."""
+
+    def __init__(self) -> None:
+        self.graph = Graph()
+        bind_prefixes(self.graph)
+
+    def add(
+        self,
+        s: URIRef,
+        p: URIRef,
+        o: URIRef | Literal,
+        sources: Iterable[str] = (),
+        annotations: Iterable[tuple[URIRef, Literal]] = (),
+    ) -> None:
+        self.graph.add((s, p, o))
+        sources = sorted(set(sources))
+        if sources:
+            # A content-derived blank node id keeps the output deterministic.
+            axiom = BNode("ax" + hashlib.sha1(f"{s}|{p}|{o}".encode()).hexdigest()[:16])
+            self.graph.add((axiom, RDF.type, OWL.Axiom))
+            self.graph.add((axiom, OWL.annotatedSource, s))
+            self.graph.add((axiom, OWL.annotatedProperty, p))
+            self.graph.add((axiom, OWL.annotatedTarget, o))
+            for source in sources:
+                self.graph.add((axiom, OIO.source, Literal(source)))
+            for prop, value in annotations:
+                self.graph.add((axiom, prop, value))
+
+    def individual(self, iri: URIRef, label: str, definition: str, synonyms: list[str]) -> None:
+        self.add(iri, RDF.type, OWL.NamedIndividual)
+        self.add(iri, RDFS.label, Literal(label, lang="en"))
+        self.add(iri, DEFINITION, Literal(definition, lang="en"))
+        for synonym in synonyms:
+            if synonym != label:
+                self.add(iri, OIO.hasExactSynonym, Literal(synonym, lang="en"))
+
+
+def bind_prefixes(graph: Graph) -> None:
+    """The prefixes used in every serialisation of the release (from the one prefix map)."""
+    for prefix, namespace in ns.bindings(*ns.RELEASE_BINDINGS).items():
+        graph.bind(prefix, namespace, override=True)
+
+
+def load_vocabulary(source_dir: Path, tbox: Graph) -> Vocabulary:
+    """Index the TBox by label, and read the source registry and reference snapshots."""
+    classes: dict[str, URIRef] = {}
+    properties: dict[str, URIRef] = {}
+    for kind, index in ((OWL.Class, classes), (OWL.ObjectProperty, properties)):
+        for term in tbox.subjects(RDF.type, kind):
+            for label in tbox.objects(term, RDFS.label):
+                index[str(label)] = term  # type: ignore[assignment]
+    sources = {row["id"] for row in read_table(source_dir / "sources.tsv", ["id", "citation"])}
+    external: dict[str, ExternalTerm] = {}
+    ref = source_dir / "reference"
+    for row in read_table(ref / "external_terms.tsv", ["curie", "iri", "label", "obsolete"]):
+        if row["iri"]:
+            external[row["curie"]] = ExternalTerm(
+                URIRef(row["iri"]), row["label"], row["obsolete"] == "true"
+            )
+    for row in read_table(ref / "ro_object_properties.tsv", ["curie", "iri", "label"]):
+        term = ExternalTerm(URIRef(row["iri"]), row["label"], row["deprecated"] == "true", True)
+        external[row["curie"]] = term
+        properties.setdefault(row["label"], term.iri)
+    return Vocabulary(classes, properties, sources, external)
+
+
+def build_graph(source_dir: Path = paths.SOURCE_DIR) -> Graph:
+    """Read every curated source and return the asserted ontology graph."""
+    tbox = Graph()
+    for path in tbox_files(source_dir):
+        tbox += parse_turtle(path)
+    vocab = load_vocabulary(source_dir, tbox)
+    builder = OntologyBuilder()
+    builder.graph += tbox
+    add_header(builder, (source_dir / "VERSION").read_text().strip())
+
+    genes = [
+        read_table(source_dir / f"{name}.tsv", GENE_COLUMNS) for name in ("cytokines", "receptors")
+    ]
+    complexes = read_table(source_dir / "complexes.tsv", COMPLEX_COLUMNS)
+    drug_path = source_dir / "drugs.tsv"
+    drugs = read_table(drug_path, DRUG_COLUMNS) if drug_path.exists() else []
+    for row in (r for table in genes for r in table):
+        vocab.register(row, row["symbol"], row["id"])
+    for row in [*complexes, *drugs]:
+        vocab.register(row, row["key"], row["id"])
+
+    for table in genes:
+        for row in table:
+            add_gene_product(builder, vocab, row)
+    for row in complexes:
+        add_complex(builder, vocab, row)
+    for row in drugs:
+        add_drug(builder, vocab, row)
+    for row in read_table(source_dir / "classifications.tsv", CLASSIFICATION_COLUMNS):
+        subject = vocab.individual(row, row["subject"])
+        builder.add(subject, RDF.type, vocab.cls(row, row["class"]), vocab.source(row))
+    for path in sorted((source_dir / "relations").glob("*.tsv")):
+        for row in read_table(path, RELATION_COLUMNS):
+            add_relation(builder, vocab, row)
+    add_interactions(builder, vocab, tbox, source_dir / "interactions")
+    add_cell_type_hierarchy(builder, vocab, source_dir / "reference" / "cl_subclass_axioms.tsv")
+    declare_external_terms(builder.graph, vocab)
+    return builder.graph
+
+
+def add_header(builder: OntologyBuilder, version: str) -> None:
+    """The ontology header with its dated version IRI (DESIGN §1)."""
+    onto = URIRef(ns.ONTOLOGY_IRI)
+    g = builder.graph
+    g.add((onto, RDF.type, OWL.Ontology))
+    g.add((onto, OWL.versionIRI, URIRef(ns.version_iri(version))))
+    g.add((onto, OWL.versionInfo, Literal(version)))
+    g.add(
+        (
+            onto,
+            DCTERMS.title,
+            Literal("cytoowl: an ontology of human cytokines and their receptors", lang="en"),
+        )
+    )
+    g.add(
+        (
+            onto,
+            DCTERMS.description,
+            Literal(
+                "Classes for the structural families, functional classes and receptor "
+                "superfamilies of cytokines, and every human cytokine and cytokine receptor gene "
+                "product as an individual, cross-linked to HGNC, UniProt, NCBI Gene, "
+                "CL, GO and MONDO.",
+                lang="en",
+            ),
+        )
+    )
+    g.add((onto, DCTERMS.license, URIRef(ns.LICENSE_IRI)))
+    g.add((onto, DCTERMS.creator, Literal("cytoowl contributors")))
+    g.add((onto, FOAF.homepage, URIRef(ns.BASE_IRI)))
+    g.add(
+        (
+            onto,
+            RDFS.comment,
+            Literal(
+                "Inferred individual types (HermiT) are materialised; "
+                "no reasoner is needed to query it.",
+                lang="en",
+            ),
+        )
+    )
+
+
+def add_xrefs(builder: OntologyBuilder, iri: URIRef, curies: list[str]) -> None:
+    for curie in curies:
+        builder.add(iri, OIO.hasDbXref, Literal(curie))
+        if curie.partition(":")[0] in ns.EXACT_MATCH_PREFIXES:
+            builder.add(iri, SKOS.exactMatch, URIRef(ns.expand(curie)))
+
+
+def add_gene_product(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
+    """A cytokine, cytokine subunit or receptor chain: one human gene product."""
+    iri = vocab.individuals[row["symbol"]]
+    xrefs = [check_pattern(row, col, col) for col in ("hgnc", "uniprot", "ncbigene")]
+    kind = vocab.cls(row, row["kind"])
+    types = [vocab.cls(row, label) for label in row.list("types")]
+    family = ", ".join(row.list("types")) or row["kind"]
+    definition = (
+        f"The human gene product of {row['symbol']} ({row['hgnc']}), classified as: {family}."
+    )
+    builder.individual(iri, row["label"], definition, row.list("synonyms"))
+    builder.add(iri, RDF.type, kind, vocab.source(row))
+    type_sources = vocab.source(row, "type_source") if types else []
+    for cls in types:
+        builder.add(iri, RDF.type, cls, type_sources)
+    add_xrefs(builder, iri, xrefs)
+    builder.add(iri, IN_TAXON, HUMAN, vocab.source(row))
+    builder.add(iri, SKOS.notation, Literal(row["symbol"]))
+
+
+def add_complex(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
+    """A heteromeric cytokine or receptor complex, with ``has part`` to its chains."""
+    iri = vocab.individuals[row["key"]]
+    parts = [(vocab.individual(row, key), stoichiometry(row, n)) for key, n in parsed_parts(row)]
+    sources = vocab.source(row)
+    chains = " + ".join(interactions.part_symbols(row))
+    builder.individual(
+        iri,
+        row["label"],
+        f"A human {row['kind']} made of {chains}.",
+        [row["key"], *row.list("synonyms")],
+    )
+    builder.add(iri, RDF.type, vocab.cls(row, row["kind"]), sources)
+    for label in row.list("types"):
+        builder.add(iri, RDF.type, vocab.cls(row, label), sources)
+    for part, count in parts:
+        builder.add(iri, HAS_PART, part, sources, count)
+    builder.add(iri, IN_TAXON, HUMAN, sources)
+
+
+def parsed_parts(row: Row) -> list[tuple[str, str]]:
+    """``parts`` cell items ``KEY`` or ``KEY*n`` (n copies in one complex)."""
+    return [(key, n) for key, _, n in (p.partition("*") for p in row.list("parts"))]
+
+
+def stoichiometry(row: Row, count: str) -> list[tuple[URIRef, Literal]]:
+    if not count:
+        return []
+    if not count.isdigit() or int(count) < 1:
+        raise row.error(f"stoichiometry '*{count}' in parts is not a positive integer")
+    return [(STOICHIOMETRY, Literal(int(count)))]
+
+
+def add_interactions(
+    builder: OntologyBuilder, vocab: Vocabulary, tbox: Graph, folder: Path
+) -> None:
+    """The curated interactome: each typed interaction, also as 'binds receptor'."""
+    if not folder.exists():
+        return
+    index = interactions.EntityIndex(vocab.individuals, vocab.ids)
+    types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
+    checked = interactions.read_interactions(
+        folder / "interactions.tsv",
+        index,
+        vocab.prop,
+        types,
+        vocab.sources,
+        lambda v: v in vocab.sources or bool(DATABASE_SOURCE.match(v)),
+    )
+    interactions.check_exclusions(
+        folder / "excluded_interactions.tsv", interactions.gene_pairs(checked)
+    )
+    for item in checked:
+        builder.add(item.ligand.iri, item.prop, item.receptor.iri, item.sources)
+        if item.prop != BINDS_RECEPTOR:
+            builder.add(item.ligand.iri, BINDS_RECEPTOR, item.receptor.iri, item.sources)
+
+
+def add_drug(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
+    """A recombinant cytokine drug, labelled by its INN, with its active ingredient."""
+    iri = vocab.individuals[row["key"]]
+    ingredient = vocab.individual(row, row["active_ingredient"])
+    sources = vocab.source(row)
+    builder.individual(
+        iri,
+        row["label"],
+        f"A recombinant cytokine drug whose active ingredient is a form of "
+        f"{row['active_ingredient']}.",
+        row.list("synonyms"),
+    )
+    builder.add(iri, RDF.type, vocab.classes["recombinant cytokine drug"], sources)
+    builder.add(iri, HAS_ACTIVE_INGREDIENT, ingredient, sources)
+    for curie in row.list("xrefs"):
+        builder.add(iri, OIO.hasDbXref, Literal(curie))
+
+
+def add_relation(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
+    subject = vocab.individual(row, row["subject"])
+    builder.add(
+        subject,
+        vocab.prop(row, row["relation"]),
+        vocab.value(row, row["object"]),
+        vocab.source(row),
+    )
+
+
+def add_cell_type_hierarchy(builder: OntologyBuilder, vocab: Vocabulary, path: Path) -> None:
+    """CL's subclass axioms among the reference cell types (vendored from CL, see its README).
+
+    With them HermiT decides that a cytokine produced by a T-helper 1 cell is produced by a
+    lymphocyte (the defined class 'lymphokine'); CL itself is not imported.
+    """
+    for row in read_table(path, CL_HIERARCHY_COLUMNS):
+        sub, sup = (vocab.value(row, row[column]) for column in ("sub", "super"))
+        if not all(str(iri).startswith(str(OBO.CL_)) for iri in (sub, sup)):
+            raise row.error(f"'{row['sub']}' subClassOf '{row['super']}': both must be CL terms")
+        builder.graph.add((sub, RDFS.subClassOf, sup))
+
+
+ANNOTATION_PROPERTIES = (
+    DEFINITION,
+    OIO.hasExactSynonym,
+    OIO.hasBroadSynonym,
+    OIO.hasRelatedSynonym,
+    OIO.hasDbXref,
+    OIO.source,
+    SKOS.exactMatch,
+    SKOS.notation,
+    DCTERMS.title,
+    DCTERMS.description,
+    DCTERMS.license,
+    DCTERMS.creator,
+    FOAF.homepage,
+)
+
+
+def declare_external_terms(graph: Graph, vocab: Vocabulary) -> None:
+    """Declare and label every external IRI the graph uses, so every entity is typed."""
+    by_iri = {term.iri: (curie, term) for curie, term in vocab.external.items()}
+    for prop in ANNOTATION_PROPERTIES:
+        graph.add((prop, RDF.type, OWL.AnnotationProperty))
+    used_as_value: set[URIRef] = set()
+    used: set[URIRef] = set()
+    for s, p, o in graph:
+        for node in (s, p, o):
+            if isinstance(node, URIRef) and node in by_iri:
+                used.add(node)
+        if (
+            isinstance(o, URIRef)
+            and o in by_iri
+            and p
+            not in (
+                RDF.type,
+                RDFS.subClassOf,
+                OWL.someValuesFrom,
+                OWL.annotatedTarget,
+                OWL.onProperty,
+                RDFS.subPropertyOf,
+                OWL.inverseOf,
+            )
+        ):
+            used_as_value.add(o)
+    for iri in sorted(used):
+        _, term = by_iri[iri]
+        if term.is_property:
+            graph.add((iri, RDF.type, OWL.ObjectProperty))
+        else:
+            graph.add((iri, RDF.type, OWL.Class))
+            if iri in used_as_value:
+                # Punning: the class IRI is the value of an individual-level assertion.
+                graph.add((iri, RDF.type, OWL.NamedIndividual))
+                if str(iri).startswith(str(OBO.CL_)):
+                    # The individual stands for a cell of that type ('produced by' a T-helper 1
+                    # cell), so it is an instance of its class: the CL subclass axioms then
+                    # make it a lymphocyte, which fills the defined class 'lymphokine'.
+                    graph.add((iri, RDF.type, iri))
+        graph.add((iri, RDFS.label, Literal(term.label, lang="en")))
+    undeclared = sorted(
+        str(node)
+        for s, p, o in graph
+        for node in (s, o)
+        if isinstance(node, URIRef)
+        and str(node).startswith(str(OBO))
+        and node not in by_iri
+        and (node, RDF.type, None) not in graph
+    )
+    if undeclared:
+        raise SourceError(
+            Path("ontology/src/tbox"),
+            0,
+            f"reference to undefined external term(s): {', '.join(undeclared[:5])}",
+        )
+
+
+def stable_blank_nodes(graph: Graph) -> Graph:
+    """Relabel blank nodes by a hash of their content so serialisations are byte-stable.
+
+    rdflib's ``to_canonical_graph`` does this in general but took ~66 s on this ontology;
+    here blank nodes are OWL trees (restrictions, lists, axioms), so a node's outgoing tree plus
+    its incoming edge identifies it, which is linear to compute.
+    """
+    memo: dict[BNode, str] = {}
+
+    def signature(node: BNode) -> str:
+        if node not in memo:
+            memo[node] = ""  # cycle guard (OWL blank-node structures are trees)
+            parts = sorted(
+                f"{p}={signature(o) if isinstance(o, BNode) else o.n3()}"
+                for p, o in graph.predicate_objects(node)
+            )
+            memo[node] = hashlib.sha1("|".join(parts).encode()).hexdigest()
+        return memo[node]
+
+    def label(node: BNode) -> BNode:
+        incoming = sorted(
+            f"{s.n3()}|{p}" for s, p in graph.subject_predicates(node) if not isinstance(s, BNode)
+        )
+        return BNode(
+            "b" + hashlib.sha1((signature(node) + "".join(incoming)).encode()).hexdigest()[:20]
+        )
+
+    mapping = {node: label(node) for node in set(graph.all_nodes()) if isinstance(node, BNode)}
+    if len(set(mapping.values())) != len(mapping):
+        raise ValueError("two blank nodes have identical content and context")
+    stable = Graph()
+    for prefix, namespace in graph.namespaces():
+        stable.bind(prefix, namespace, override=True)
+    for triple in sorted(tuple(mapping.get(n, n) for n in t) for t in graph):
+        stable.add(triple)  # type: ignore[arg-type]
+    return stable

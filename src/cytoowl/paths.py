@@ -1,0 +1,119 @@
+"""Where cytoowl's files live: a source checkout, or the copy packaged inside the wheel.
+
+In a checkout (``pip install -e .`` or ``PYTHONPATH=src``) the release is ``ontology/`` of the
+repository, which ``cytoowl build`` writes. An installed wheel carries the release files, shapes,
+queries and examples as package data under ``cytoowl/_data/`` with the same layout (copied there
+by ``setup.py`` when the wheel is built), so every command works from any directory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+#: Top-level folders of the repository that the wheel carries (``setup.py`` reads this).
+PACKAGED = {
+    "ontology": ["*.owl", "*.ttl", "*.jsonld", "*.json", "*.obo", "mappings", "exports", "docs"],
+    "shapes": ["*.ttl"],
+    "sparql": ["cq", "qc"],
+    "examples": ["*.ttl"],
+}
+
+
+def checkout_root() -> Path | None:
+    """The repository this package was imported from, if it was imported from a checkout."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "ontology" / "src").is_dir():
+        return root
+    return None
+
+
+def packaged_root() -> Path:
+    """The package-data copy of the release, shapes and queries (present in a wheel)."""
+    return Path(str(files("cytoowl").joinpath("_data")))
+
+
+def default_root() -> Path:
+    """The checkout when there is one, else the packaged data."""
+    return checkout_root() or packaged_root()
+
+
+@dataclass(frozen=True)
+class ReleaseFiles:
+    """Where the release files of DESIGN §4 live (all built from ``ontology/src``)."""
+
+    directory: Path
+
+    @property
+    def owl(self) -> Path:
+        return self.directory / "cytoowl.owl"
+
+    @property
+    def ttl(self) -> Path:
+        return self.directory / "cytoowl.ttl"
+
+    @property
+    def jsonld(self) -> Path:
+        return self.directory / "cytoowl.jsonld"
+
+    @property
+    def base(self) -> Path:
+        return self.directory / "cytoowl-base.owl"
+
+    @property
+    def sssom(self) -> Path:
+        return self.directory / "mappings" / "cytoowl.sssom.tsv"
+
+    @property
+    def interactions(self) -> Path:
+        return self.directory / "exports" / "interactions.tsv"
+
+    def all(self) -> list[Path]:
+        return [self.owl, self.ttl, self.jsonld, self.base, self.sssom, self.interactions]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The project's folders below one root (a checkout or the packaged data)."""
+
+    root: Path
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def source_dir(self) -> Path:
+        return self.ontology_dir / "src"
+
+    @property
+    def release(self) -> ReleaseFiles:
+        return ReleaseFiles(self.ontology_dir)
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def cq_dir(self) -> Path:
+        return self.root / "sparql" / "cq"
+
+    @property
+    def qc_dir(self) -> Path:
+        return self.root / "sparql" / "qc"
+
+    @property
+    def examples_dir(self) -> Path:
+        return self.root / "examples"
+
+
+LAYOUT = Layout(default_root())
+PROJECT_ROOT = LAYOUT.root
+ONTOLOGY_DIR = LAYOUT.ontology_dir
+SOURCE_DIR = LAYOUT.source_dir
+SHAPES_DIR = LAYOUT.shapes_dir
+CQ_DIR = LAYOUT.cq_dir
+QC_DIR = LAYOUT.qc_dir
+EXAMPLES_DIR = LAYOUT.examples_dir
+RELEASE = LAYOUT.release

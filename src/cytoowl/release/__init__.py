@@ -1,0 +1,1 @@
+"""The release: serialising the checked graph into the release files, atomically."""

@@ -1,0 +1,128 @@
+"""The release pipeline: sources -> build -> reason -> QC + SHACL -> release files.
+
+Everything is checked before anything is written; files are first written to a temporary
+directory beside the release and then moved into place, so a failed build leaves the previous
+release untouched. The same input gives byte-identical output.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, RDF, Graph, URIRef
+
+from cytoowl import paths
+from cytoowl.build import qc, reason
+from cytoowl.build.assemble import CYTO, build_graph, stable_blank_nodes
+from cytoowl.build.sources import SourceError
+from cytoowl.release.serialise import serialise
+from cytoowl.validate import shacl as validate
+
+
+class BuildError(Exception):
+    """The release cannot be built; the message says what and where."""
+
+
+@dataclass
+class BuildReport:
+    """What a build produced and measured."""
+
+    triples: int = 0
+    classes: int = 0
+    individuals: int = 0
+    axioms: int = 0
+    inferred_types: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    qc_findings: list[qc.Finding] = field(default_factory=list)
+
+
+def count_entities(graph: Graph, report: BuildReport) -> None:
+    """Count cytoowl classes, individuals and logical/annotation axioms (OWL API style)."""
+    ours = [s for s in set(graph.subjects()) if isinstance(s, URIRef) and s.startswith(str(CYTO))]
+    report.classes = sum((s, RDF.type, OWL.Class) in graph for s in ours)
+    report.individuals = sum((s, RDF.type, OWL.NamedIndividual) in graph for s in ours)
+    report.axioms = sum(1 for s, _, _ in graph if isinstance(s, URIRef))
+    report.triples = len(graph)
+
+
+def run_pipeline(source_dir: Path, step: Callable[[str], None]) -> tuple[Graph, BuildReport]:
+    """Build, reason, materialise and check the release graph (writes nothing)."""
+    report = BuildReport()
+    start = time.perf_counter()
+    step("reading curated sources")
+    try:
+        graph = build_graph(source_dir)
+    except SourceError as exc:
+        raise BuildError(str(exc)) from exc
+    report.timings["build"] = time.perf_counter() - start
+
+    step("reasoning with HermiT")
+    try:
+        inference = reason.reason(graph)
+    except reason.ReasoningError as exc:
+        raise BuildError(str(exc)) from exc
+    reason.materialise(graph, inference)
+    report.inferred_types = len(inference.types)
+    report.timings["reasoner"] = inference.seconds
+
+    step("quality control (sparql/qc)")
+    t = time.perf_counter()
+    report.qc_findings = qc.run_qc(graph)
+    errors = [f for f in report.qc_findings if f.check.level == "ERROR"]
+    if errors:
+        lines = [f"{f.check.title}: {f.entity} {f.value}".strip() for f in errors[:20]]
+        raise BuildError("QC errors:\n  " + "\n  ".join(lines))
+    report.timings["qc"] = time.perf_counter() - t
+
+    step("SHACL validation (shapes/)")
+    t = time.perf_counter()
+    outcome = validate.validate_graph(graph)
+    if outcome.violations:
+        raise BuildError("SHACL violations:\n" + outcome.text(limit=20))
+    report.timings["shacl"] = time.perf_counter() - t
+    count_entities(graph, report)
+    report.timings["total"] = time.perf_counter() - start
+    return stable_blank_nodes(graph), report
+
+
+def build_release(
+    source_dir: Path = paths.SOURCE_DIR,
+    out_dir: Path = paths.ONTOLOGY_DIR,
+    step: Callable[[str], None] = lambda _: None,
+) -> BuildReport:
+    """Build and atomically install the release files in ``out_dir``."""
+    graph, report = run_pipeline(source_dir, step)
+    version = (source_dir / "VERSION").read_text().strip()
+    step("writing release files")
+    staging = Path(tempfile.mkdtemp(prefix=".ontology-tmp", dir=out_dir))
+    try:
+        written = serialise(graph, staging, version)
+        final = paths.ReleaseFiles(out_dir)
+        final.sssom.parent.mkdir(parents=True, exist_ok=True)
+        final.interactions.parent.mkdir(parents=True, exist_ok=True)
+        for path, target in zip(written, final.all(), strict=True):
+            os.replace(path, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+def differing_files(
+    source_dir: Path = paths.SOURCE_DIR, out_dir: Path = paths.ONTOLOGY_DIR
+) -> list[str]:
+    """Release files whose committed bytes differ from a fresh build (empty: up to date)."""
+    with tempfile.TemporaryDirectory(prefix="cytoowl-check-") as tmp:
+        build_release(source_dir, Path(tmp))
+        fresh = paths.ReleaseFiles(Path(tmp)).all()
+        committed = paths.ReleaseFiles(out_dir).all()
+        return [
+            str(c.relative_to(out_dir))
+            for f, c in zip(fresh, committed, strict=True)
+            if not c.exists() or c.read_bytes() != f.read_bytes()
+        ]

@@ -1,0 +1,1 @@
+"""Serving the release: the store interface, query workers, SPARQL protocol, pages, app."""

@@ -1,0 +1,44 @@
+"""SPARQL 1.1 Protocol details that do not depend on the store.
+
+- :mod:`.negotiation`: media types and Accept negotiation;
+- :mod:`.lookup`: bounded single-pattern lookups;
+- :mod:`.service_policy`: the SERVICE allow-list;
+- :mod:`.results`: shaping results under the row cap.
+"""
+
+from cytoowl.serve.protocol.lookup import is_bounded_lookup
+from cytoowl.serve.protocol.negotiation import (
+    BOOLEAN_TYPES,
+    FORMAT_NAMES,
+    GRAPH_TYPES,
+    HTML,
+    RESULT_TYPES,
+    Formats,
+    choose_formats,
+    content_type,
+    negotiate,
+    parse_accept,
+)
+from cytoowl.serve.protocol.results import AnswerTooLarge, NotAcceptable, Shaped, shape
+from cytoowl.serve.protocol.service_policy import QueryRefused, check_service, service_allowed
+
+__all__ = [
+    "BOOLEAN_TYPES",
+    "FORMAT_NAMES",
+    "GRAPH_TYPES",
+    "HTML",
+    "RESULT_TYPES",
+    "AnswerTooLarge",
+    "Formats",
+    "NotAcceptable",
+    "QueryRefused",
+    "Shaped",
+    "check_service",
+    "choose_formats",
+    "content_type",
+    "is_bounded_lookup",
+    "negotiate",
+    "parse_accept",
+    "service_allowed",
+    "shape",
+]

@@ -1,0 +1,161 @@
+"""Dataset statistics (VoID) and the SPARQL 1.1 Service Description of the endpoint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from cytoowl.serve import dataset
+from cytoowl.serve.protocol import GRAPH_TYPES, RESULT_TYPES
+from cytoowl.serve.store import Store
+from cytoowl.settings import Settings
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_INT = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+# W3C format IRIs (https://www.w3.org/ns/formats/) of the media types served.
+FORMAT_IRIS = {
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/ld+json": "JSON-LD",
+    "application/rdf+xml": "RDF_XML",
+}
+
+_GRAPH_STATS = """
+SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
+       (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects)
+WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g
+"""
+_COUNTS = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT
+  (COUNT(DISTINCT ?class) AS ?classes) (COUNT(DISTINCT ?ind) AS ?individuals)
+  (COUNT(DISTINCT ?prop) AS ?object_properties)
+WHERE {
+  { ?class a owl:Class FILTER isIRI(?class) } UNION { ?ind a owl:NamedIndividual }
+  UNION { ?prop a owl:ObjectProperty }
+}
+"""
+_TOTAL = "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }"
+_HEADER = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?version_iri ?version ?title ?description ?license WHERE {
+  GRAPH <%s> { <%s> a owl:Ontology .
+    OPTIONAL { <%s> owl:versionIRI ?version_iri } OPTIONAL { <%s> owl:versionInfo ?version }
+    OPTIONAL { <%s> dcterms:title ?title } OPTIONAL { <%s> dcterms:description ?description }
+    OPTIONAL { <%s> dcterms:license ?license } }
+} LIMIT 1
+"""
+
+
+@dataclass
+class Stats:
+    """What the landing page and the service description report."""
+
+    triples: int = 0
+    graphs: dict[str, dict[str, int]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    header: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return self.header.get("version", "unversioned")
+
+
+async def collect(store: Store, timeout: float) -> Stats:
+    """Count once at start-up (the data is read-only, so the numbers never change)."""
+    stats = Stats()
+    for row in await store.select(_GRAPH_STATS, timeout):
+        stats.graphs[row["g"].value] = {
+            v: int(row[v].value) for v in ("triples", "subjects", "properties", "objects")
+        }
+    [total] = await store.select(_TOTAL, timeout)
+    stats.triples = int(total["triples"].value)
+    [counts] = await store.select(_COUNTS, timeout)
+    stats.counts = {
+        k: int(counts[k].value) for k in ("classes", "individuals", "object_properties")
+    }
+    iri = dataset.ONTOLOGY_GRAPH
+    for row in await store.select(_HEADER % ((iri,) * 7), timeout):
+        stats.header = {
+            k: row[k].value
+            for k in ("version_iri", "version", "title", "description", "license")
+            if row[k] is not None
+        }
+    return stats
+
+
+def _int(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD_INT)
+
+
+def _void(node: BlankNode, numbers: dict[str, int]) -> list[Triple]:
+    names = {
+        "triples": "triples",
+        "subjects": "distinctSubjects",
+        "properties": "properties",
+        "objects": "distinctObjects",
+    }
+    return [Triple(node, NamedNode(VOID + names[k]), _int(v)) for k, v in numbers.items()]
+
+
+def describe(endpoint: str, stats: Stats, settings: Settings) -> list[Triple]:
+    """The Service Description: features, formats, and the dataset with VoID numbers."""
+    service = NamedNode(endpoint)
+    out = [
+        Triple(service, RDF_TYPE, NamedNode(SD + "Service")),
+        Triple(service, NamedNode(SD + "endpoint"), service),
+        Triple(service, NamedNode(SD + "supportedLanguage"), NamedNode(SD + "SPARQL11Query")),
+        Triple(service, NamedNode(SD + "feature"), NamedNode(SD + "UnionDefaultGraph")),
+        Triple(service, NamedNode(SD + "feature"), NamedNode(SD + "BasicFederatedQuery"))
+        if settings.service_allowlist
+        else None,
+        Triple(
+            service,
+            NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+            Literal(
+                f"Read-only. Each query is limited to {settings.query_timeout_s:g} s and "
+                f"{settings.row_limit} result rows (truncation is reported in the "
+                "X-SPARQL-Truncated response header). SERVICE is refused except to allow-listed "
+                "endpoints."
+            ),
+        ),
+    ]
+    for media in dict.fromkeys([*RESULT_TYPES, *GRAPH_TYPES]):
+        if media in FORMAT_IRIS:
+            out.append(
+                Triple(
+                    service,
+                    NamedNode(SD + "resultFormat"),
+                    NamedNode("http://www.w3.org/ns/formats/" + FORMAT_IRIS[media]),
+                )
+            )
+    data, default = BlankNode(), BlankNode()
+    out += [
+        Triple(service, NamedNode(SD + "defaultDataset"), data),
+        Triple(data, RDF_TYPE, NamedNode(SD + "Dataset")),
+        Triple(data, RDF_TYPE, NamedNode(VOID + "Dataset")),
+        Triple(data, NamedNode(SD + "defaultGraph"), default),
+        Triple(default, RDF_TYPE, NamedNode(SD + "Graph")),
+        Triple(default, NamedNode(VOID + "triples"), _int(stats.triples)),
+    ]
+    if "classes" in stats.counts:
+        out.append(Triple(default, NamedNode(VOID + "classes"), _int(stats.counts["classes"])))
+    for name, numbers in sorted(stats.graphs.items()):
+        named, graph = BlankNode(), BlankNode()
+        out += [
+            Triple(data, NamedNode(SD + "namedGraph"), named),
+            Triple(named, RDF_TYPE, NamedNode(SD + "NamedGraph")),
+            Triple(named, NamedNode(SD + "name"), NamedNode(name)),
+            Triple(named, NamedNode(SD + "graph"), graph),
+            Triple(graph, RDF_TYPE, NamedNode(SD + "Graph")),
+            *_void(graph, numbers),
+        ]
+    return [t for t in out if t is not None]

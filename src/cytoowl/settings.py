@@ -1,0 +1,195 @@
+"""The one settings object of cytoowl: server limits and options, with defaults that work.
+
+Values come, highest first, from command-line flags, ``CYTOOWL_*`` environment variables, then
+an optional TOML file (``--config FILE`` or ``CYTOOWL_CONFIG``), then the defaults below. A bad
+value raises :class:`SettingsError` with one line per setting naming it, the value and what is
+allowed; the CLI turns that into exit status 2.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Limits and options of ``cytoowl serve``; every one has a safe default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CYTOOWL_", extra="forbid", frozen=True, populate_by_name=True
+    )
+
+    host: str = Field("127.0.0.1", description="interface to bind")
+    port: int = Field(8000, ge=1, le=65535, description="TCP port")
+    workers: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="query worker processes",
+        validation_alias=_env("workers", "CYTOOWL_WORKERS", "CYTOOWL_QUERY_WORKERS"),
+    )
+    query_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="seconds a query may run",
+        validation_alias=_env(
+            "query_timeout_s", "timeout", "CYTOOWL_TIMEOUT", "CYTOOWL_QUERY_TIMEOUT"
+        ),
+    )
+    row_limit: int = Field(10_000, ge=1, le=10_000_000, description="rows (or triples) per answer")
+    max_body_bytes: int = Field(
+        1_000_000,
+        ge=1_000,
+        le=100_000_000,
+        description="bytes of a request body",
+        validation_alias=_env("max_body_bytes", "max_body", "CYTOOWL_MAX_BODY"),
+    )
+    max_answer_bytes: int = Field(
+        50_000_000,
+        ge=1_000,
+        le=10_000_000_000,
+        description="bytes of one query answer (507 beyond)",
+        validation_alias=_env("max_answer_bytes", "max_answer", "CYTOOWL_MAX_ANSWER"),
+    )
+    worker_memory_mb: int = Field(
+        2048,
+        ge=0,
+        le=1_000_000,
+        description="address space of one query worker in MiB (0: unlimited; 507 beyond)",
+        validation_alias=_env("worker_memory_mb", "worker_memory", "CYTOOWL_WORKER_MEMORY"),
+    )
+    worker_start_timeout_s: float = Field(
+        60.0,
+        gt=0,
+        le=3600,
+        description="seconds a query worker may take to become ready",
+        validation_alias=_env(
+            "worker_start_timeout_s", "worker_start_timeout", "CYTOOWL_WORKER_START_TIMEOUT"
+        ),
+    )
+    worker_restarts: int = Field(
+        5,
+        ge=0,
+        le=1000,
+        description="attempts (with backoff) to replace a dead query worker before giving up",
+        validation_alias=_env("worker_restarts", "CYTOOWL_WORKER_RESTARTS"),
+    )
+    service_allowlist: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="SERVICE endpoints allowed (comma-separated in the environment)",
+        validation_alias=_env(
+            "service_allowlist",
+            "service_allow",
+            "CYTOOWL_SERVICE_ALLOW",
+            "CYTOOWL_SERVICE_ALLOWLIST",
+        ),
+    )
+    store_url: str | None = Field(
+        None, description="a remote SPARQL 1.1 query endpoint instead of the embedded store"
+    )
+    store_dir: str | None = Field(
+        None, description="where the embedded store lives (default: a temporary directory)"
+    )
+    root: Path | None = Field(
+        None,
+        description="folder with ontology/, shapes/ and sparql/ to serve "
+        "(default: the checkout, else the release packaged with cytoowl)",
+    )
+
+    @field_validator("service_allowlist", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return value
+
+    @field_validator("service_allowlist")
+    @classmethod
+    def _endpoints(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            scheme, _, rest = entry.partition("://")
+            if rest and (scheme.lower() not in ("http", "https") or not rest.split("/")[0]):
+                raise ValueError(f"{entry!r} is not an http(s) endpoint IRI")
+            if not rest and ("/" in entry or ":" in entry or not entry):
+                raise ValueError(f"{entry!r} is neither a host name nor an http(s) IRI")
+        return value
+
+    @field_validator("store_url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value or None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config = os.environ.get("CYTOOWL_CONFIG")
+        if config:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config)))
+        return tuple(sources)
+
+
+class SettingsError(ValueError):
+    """One or more settings have values that are not allowed."""
+
+
+def _names(field: str) -> str:
+    info = Settings.model_fields[field]
+    alias = info.validation_alias
+    env = [a for a in alias.choices if isinstance(a, str) and a.isupper()] if alias else []
+    flag = "--" + (env[0].removeprefix("CYTOOWL_") if env else field).lower().replace("_", "-")
+    return f"{flag} / {env[0] if env else 'CYTOOWL_' + field.upper()}"
+
+
+def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
+    """Settings from flags (``None`` means not given), the environment and the config file."""
+    given = {k: v for k, v in flags.items() if v is not None and v != ()}
+    if config_file is not None:
+        if not config_file.is_file():
+            raise SettingsError(f"config file {config_file}: not found")
+        os.environ["CYTOOWL_CONFIG"] = str(config_file)
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            field = next(
+                (
+                    name
+                    for name, info in Settings.model_fields.items()
+                    if field == name
+                    or (info.validation_alias and field in info.validation_alias.choices)
+                ),
+                field,
+            )
+            where = _names(field) if field in Settings.model_fields else field
+            lines.append(
+                f"invalid setting {field} ({where}) = {error.get('input')!r}: {error['msg']}"
+            )
+        raise SettingsError("\n".join(lines)) from None
+    except Exception as exc:  # unreadable TOML
+        raise SettingsError(f"config file {os.environ.get('CYTOOWL_CONFIG')}: {exc}") from None

@@ -1,0 +1,1 @@
+"""SHACL validation of the release and of users' data against ``shapes/``."""

@@ -1,0 +1,97 @@
+"""The one prefix map, CURIE converter and set of namespaces of cytoowl.
+
+Every IRI the project writes or reads an identifier as comes from here: the build (xrefs and
+their ``skos:exactMatch`` IRIs), the serialisations' prefix bindings, the SSSOM file, the term
+pages, the SHACL report and the query page. The map is ``prefixes.json`` (generated from the
+Bioregistry by ``scripts/update_prefix_map.py`` and committed, so nothing needs the network).
+
+>>> expand("HGNC:6018")
+'http://identifiers.org/hgnc/6018'
+>>> curie("https://identifiers.org/hgnc:6018")
+'HGNC:6018'
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+
+from curies import Converter
+
+BASE_IRI = "https://w3id.org/cytoowl/"
+TERM_PREFIX = BASE_IRI + "CYTO_"
+ONTOLOGY_IRI = BASE_IRI + "cytoowl.owl"
+LICENSE_IRI = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def version_iri(date: str) -> str:
+    """The dated version IRI of a release, e.g. ``.../releases/2026-11-21/cytoowl.owl``."""
+    return f"{BASE_IRI}releases/{date}/cytoowl.owl"
+
+
+def _records() -> list[dict]:
+    data = json.loads(files("cytoowl").joinpath("prefixes.json").read_text(encoding="utf-8"))
+    return [{k: v for k, v in r.items() if k != "resource"} for r in data["records"]]
+
+
+RECORDS = _records()
+CONVERTER = Converter.from_extended_prefix_map(RECORDS)
+#: prefix -> namespace, the canonical URI prefix of each CURIE prefix.
+PREFIX_MAP: dict[str, str] = {r["prefix"]: r["uri_prefix"] for r in RECORDS}
+
+OBO = PREFIX_MAP["obo"]
+OIO = PREFIX_MAP["oboInOwl"]
+RDF = PREFIX_MAP["rdf"]
+RDFS = PREFIX_MAP["rdfs"]
+OWL = PREFIX_MAP["owl"]
+XSD = PREFIX_MAP["xsd"]
+SKOS = PREFIX_MAP["skos"]
+DCTERMS = PREFIX_MAP["dcterms"]
+FOAF = PREFIX_MAP["foaf"]
+SH = PREFIX_MAP["sh"]
+DEFINITION = OBO + "IAO_0000115"
+
+#: Cross-reference prefixes whose CURIEs also get a ``skos:exactMatch`` IRI (DESIGN §3).
+EXACT_MATCH_PREFIXES = ("HGNC", "UniProtKB", "NCBIGene")
+#: Prefixes whose terms are OBO classes or properties (``obo:CL_0000235``).
+OBO_PREFIXES = ("CL", "GO", "MONDO", "DOID", "HP", "NCBITaxon", "PR", "RO", "BFO", "IAO")
+#: The prefix bindings written into the release files (Turtle, RDF/XML, JSON-LD).
+RELEASE_BINDINGS = (
+    "CYTO", "obo", "oboInOwl", "owl", "rdf", "rdfs", "skos", "dcterms", "foaf", "xsd",
+)  # fmt: skip
+#: The prefix bindings of RDF the server writes (term pages, CONSTRUCT answers, the query page).
+ANSWER_BINDINGS = (
+    "CYTO", "owl", "rdf", "rdfs", "xsd", "oboInOwl", "skos", "dcterms",
+    "IAO", "RO", "BFO", "CL", "GO", "MONDO", "PR", "NCBITaxon",
+)  # fmt: skip
+
+
+def expand(curie_text: str) -> str:
+    """The IRI of a CURIE; ``ValueError`` naming the CURIE when its prefix is unknown."""
+    iri = CONVERTER.expand(curie_text)
+    if iri is None:
+        raise ValueError(f"unknown CURIE prefix in {curie_text!r}")
+    return iri
+
+
+def curie(iri: str) -> str:
+    """The CURIE of an IRI under the project's prefix map, or the IRI itself."""
+    return CONVERTER.compress(iri) or iri
+
+
+def is_term(iri: str) -> bool:
+    """True for a cytoowl term IRI (``CYTO_`` + 7 digits)."""
+    local = iri.removeprefix(TERM_PREFIX)
+    return local != iri and len(local) == 7 and local.isdigit()
+
+
+@cache
+def bindings(*names: str) -> dict[str, str]:
+    """prefix -> namespace for the named prefixes (all of them when none is named)."""
+    return {p: PREFIX_MAP[p] for p in (names or tuple(PREFIX_MAP))}
+
+
+def jsonld_context() -> dict[str, str]:
+    """A JSON-LD ``@context`` with every prefix of the map."""
+    return dict(PREFIX_MAP)

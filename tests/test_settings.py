@@ -1,0 +1,102 @@
+"""One settings object: flags over environment over config file over defaults; bad values exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cytoowl.cli import app
+from cytoowl.settings import Settings, SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in [n for n in os.environ if n.startswith("CYTOOWL_")]:
+        monkeypatch.delenv(name)
+
+
+def test_defaults_work() -> None:
+    settings = load_settings()
+    assert settings == Settings()
+    assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 8000, 2)
+    assert settings.service_allowlist == () and settings.store_url is None
+
+
+def test_flag_beats_environment_beats_config_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "cytoowl.toml"
+    config.write_text('row_limit = 7\nworkers = 3\nhost = "0.0.0.0"\ntimeout = 4\n')
+    monkeypatch.setenv("CYTOOWL_WORKERS", "5")
+    settings = load_settings(config_file=config, host="127.0.0.2")
+    assert settings.row_limit == 7 and settings.query_timeout_s == 4  # from the file
+    assert settings.workers == 5  # the environment wins over the file
+    assert settings.host == "127.0.0.2"  # the flag wins over both
+
+
+def test_allow_list_from_the_environment_is_comma_separated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CYTOOWL_SERVICE_ALLOW", "https://sparql.uniprot.org/sparql, example.org")
+    assert load_settings().service_allowlist == ("https://sparql.uniprot.org/sparql", "example.org")
+
+
+@pytest.mark.parametrize(
+    ("env", "value", "named"),
+    [
+        ("CYTOOWL_TIMEOUT", "abc", "query_timeout_s"),
+        ("CYTOOWL_QUERY_TIMEOUT", "-1", "query_timeout_s"),
+        ("CYTOOWL_WORKERS", "0", "workers"),
+        ("CYTOOWL_PORT", "70000", "port"),
+        ("CYTOOWL_ROW_LIMIT", "many", "row_limit"),
+        ("CYTOOWL_STORE_URL", "ftp://x", "store_url"),
+    ],
+)
+def test_bad_environment_value_is_one_line_naming_setting_and_value(
+    monkeypatch: pytest.MonkeyPatch, env: str, value: str, named: str
+) -> None:
+    monkeypatch.setenv(env, value)
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    message = str(error.value)
+    assert len(message.splitlines()) == 1
+    assert named in message and repr(value) in message
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--timeout", "0"],
+        ["--workers", "100"],
+        ["--max-body", "1"],
+        ["--store-url", "not-a-url"],
+    ],
+)
+def test_serve_with_a_bad_flag_exits_2_with_one_line(args: list[str]) -> None:
+    result = CliRunner().invoke(app, ["serve", *args])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: invalid setting"), result.output
+
+
+def test_bad_environment_value_for_serve_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CYTOOWL_QUERY_TIMEOUT", "abc")
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 2 and "'abc'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_config_file_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["serve", "--config", str(tmp_path / "none.toml")])
+    assert result.exit_code == 2 and "none.toml" in result.output
+
+
+def test_every_server_limit_has_a_flag() -> None:
+    result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    for flag in ("--workers", "--timeout", "--row-limit", "--max-body", "--store-dir",
+                 "--store-url", "--service-allow", "--config"):  # fmt: skip
+        assert flag in result.output, flag

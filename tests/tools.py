@@ -1,0 +1,26 @@
+"""Missing tools: a visible skip on a developer's machine, a failure under ``CI=true``.
+
+CI must never go green by skipping, so every test that needs an outside tool (Java, Chromium,
+a database server) asks for it through :func:`require`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with ``reason`` locally; fail with it when ``CI=true``."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: a missing tool fails the run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require(*executables: str, install: str) -> None:
+    """Each executable must be on PATH; ``install`` says how to get the missing ones."""
+    missing = [name for name in executables if shutil.which(name) is None]
+    if missing:
+        skip_or_fail(f"{', '.join(missing)} not found: {install}")
