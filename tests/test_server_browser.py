@@ -3,13 +3,16 @@ and runs an example query through the page's own JavaScript."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from selenium import webdriver
 
+from cytoowl import paths
 from server_fixtures import live_url  # noqa: F401 - fixture
 from tools import require
 
@@ -87,3 +90,24 @@ def test_query_page_runs_an_example(browser, live_url: str) -> None:  # noqa: F8
     table = wait_for(browser, "#results-table")
     assert "interleukin-2" in table.text and "interleukin-4" in table.text
     assert "result(s)" in browser.find_element(By.ID, "status").text
+
+
+def test_validate_form_reports_a_violation_in_a_table(browser, live_url: str, tmp_path) -> None:  # noqa: F811
+    """From the landing page to the form; pasted data with a negative value gives a table row."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_url + "/")
+    wait_for(browser, "#validate-link").click()
+    area = wait_for(browser, "#data")
+    example = (paths.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl").read_text()
+    bad = example.replace("qudt:numericValue 3.8", "qudt:numericValue -3.8")
+    browser.execute_script("arguments[0].value = arguments[1];", area, bad)
+    browser.find_element(By.ID, "submit").click()
+    report = wait_for(browser, "#report", timeout=60)
+    assert "does not conform: 1 violation" in wait_for(browser, "#verdict").text
+    assert "Violation" in report.text and "non-negative number" in report.text
+    assert wait_for(browser, "#mode").text == "data"
+    browser.set_window_size(1280, 1400)
+    browser.execute_script("arguments[0].scrollIntoView();", wait_for(browser, "#verdict"))
+    shot = Path(os.environ.get("CYTOOWL_SCREENSHOTS", tmp_path)) / "validate.png"
+    browser.save_screenshot(str(shot))
