@@ -23,6 +23,7 @@ from cytoowl.validate.shacl import (
     read_file,
     release_data,
     report_graph,
+    validate,
 )
 from shacl_helpers import BAD, BASES, FIXTURES, fixture_graph
 
@@ -129,7 +130,7 @@ def test_release_and_the_example_give_the_same_results_in_both_engines(
     documents = [release_data().ntriples, read_file(EXAMPLE).ntriples]
     fast = fast_results(documents)
     assert fast == pyshacl_results(documents, shapes_graph)
-    assert len(fast) == 7  # the release's Warnings
+    assert len(fast) == len(validate().results)  # the release's own Warnings, no more
 
 
 def test_a_literal_focus_node_compares(shapes_graph: Graph, tbox_graph: Graph) -> None:
