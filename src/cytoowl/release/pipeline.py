@@ -82,7 +82,7 @@ def run_pipeline(source_dir: Path, step: Callable[[str], None]) -> tuple[Graph, 
 
     step("SHACL validation (shapes/)")
     t = time.perf_counter()
-    outcome = validate.validate_graphs(graph, graph)
+    outcome = validate.validate_graph(graph)
     if outcome.violations:
         raise BuildError("SHACL violations:\n" + outcome.text(limit=20))
     report.timings["shacl"] = time.perf_counter() - t

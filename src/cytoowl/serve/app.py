@@ -39,6 +39,7 @@ from cytoowl.serve.protocol import (
     negotiate,
 )
 from cytoowl.serve.store import QueryRequest, Store, StoreError, open_store
+from cytoowl.serve.validation import add_validation_routes
 from cytoowl.settings import Settings, load_settings
 
 HERE = Path(__file__).parent
@@ -234,6 +235,7 @@ def create_app(
     _add_page_routes(app, state, templates)
     browse.add_routes(app, state, templates)
     add_health_routes(app, state)
+    add_validation_routes(app, settings, templates)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # inside CORS: 413s get it too
     app.add_middleware(
         CORSMiddleware,
