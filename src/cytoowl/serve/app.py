@@ -409,6 +409,11 @@ def _add_page_routes(app: FastAPI, state: _State, templates: Jinja2Templates) ->
     async def download(request: Request, name: str) -> Response:
         return _send_file(request, state, name, templates)
 
+    @app.api_route("/docs", methods=["GET", "HEAD"])
+    async def reference_docs(request: Request) -> Response:
+        """The HTML reference the build generates (ontology/docs/index.html)."""
+        return _send_file(request, state, "docs/index.html", templates)
+
     for release_file in ("cytoowl.owl", "cytoowl.ttl", "cytoowl.jsonld", "cytoowl-base.owl"):
         # The ontology IRI (and its siblings) dereference to the release file itself.
         async def alias(request: Request, name: str = release_file) -> Response:
