@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from pyoxigraph import RdfFormat, parse
 
 from cytoowl import paths, vocab
-from cytoowl.serve.dataset import Sources
+from cytoowl.dataset import Sources
 from server_fixtures import app_client, release_sources  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow

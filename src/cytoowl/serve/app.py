@@ -27,8 +27,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cytoowl import formats, vocab
+from cytoowl.dataset import Example, Sources
 from cytoowl.serve import pages, service_description
-from cytoowl.serve.dataset import Example, Sources
 from cytoowl.serve.protocol import (
     FORMAT_NAMES,
     GRAPH_TYPES,

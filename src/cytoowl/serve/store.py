@@ -32,7 +32,7 @@ from pyoxigraph import (
 )
 from pyoxigraph import Store as OxStore
 
-from cytoowl.serve import dataset
+from cytoowl import dataset
 from cytoowl.serve.protocol import (
     Formats,
     NotAcceptable,
@@ -196,16 +196,18 @@ class EmbeddedStore(Store):
 def load_store(sources: dataset.Sources, directory: Path) -> None:
     """Load release, shapes and examples into named graphs under ``directory``.
 
-    Skipped when the directory already holds a load of the same files (fingerprint).
+    Skipped when the directory already holds a load of the same files (fingerprint). Other
+    graphs there (ontologies added by ``cytoowl load``) are kept: only these three are replaced.
     """
     marker = directory / ".cytoowl-fingerprint"
     fingerprint = sources.fingerprint()
     if marker.exists() and marker.read_text() == fingerprint:
         return
-    if directory.exists():
-        shutil.rmtree(directory)
-    directory.mkdir(parents=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    marker.unlink(missing_ok=True)
     store = OxStore(str(directory))
+    for graph in (dataset.ONTOLOGY_GRAPH, dataset.SHAPES_GRAPH, dataset.QUERIES_GRAPH):
+        store.remove_graph(NamedNode(graph))
     if sources.ontology_file.exists():
         store.bulk_load(
             path=str(sources.ontology_file),
