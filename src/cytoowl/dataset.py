@@ -21,6 +21,8 @@ from cytoowl.queryfiles import read_query_file
 ONTOLOGY_GRAPH = vocab.ONTOLOGY_IRI
 SHAPES_GRAPH = vocab.BASE_IRI + "shapes"
 QUERIES_GRAPH = vocab.BASE_IRI + "queries"
+#: The graphs of the served dataset, in the order they are loaded or published.
+GRAPHS = (ONTOLOGY_GRAPH, SHAPES_GRAPH, QUERIES_GRAPH)
 
 RDF_TYPE = vocab.RDF + "type"
 RDFS_LABEL = vocab.RDFS + "label"

@@ -104,6 +104,11 @@ def detect(query_url: str) -> Engine:
     return GENERIC
 
 
+def engine_for(query_url: str, setting: str = "auto") -> Engine:
+    """The engine named by the ``store_engine`` setting, or told by the URL for ``auto``."""
+    return detect(query_url) if setting == "auto" else ENGINES[setting]
+
+
 def _sibling(query_url: str, engine: Engine, path: str | None) -> str | None:
     if path is None or engine.query_path is None:
         return None
@@ -120,7 +125,7 @@ def endpoints(settings: Settings) -> Endpoints:
     if not settings.store_url:
         raise EndpointError("no remote store: give --store URL (its SPARQL query endpoint)")
     url = settings.store_url
-    engine = detect(url) if settings.store_engine == "auto" else ENGINES[settings.store_engine]
+    engine = engine_for(url, settings.store_engine)
     return Endpoints(
         engine,
         url,

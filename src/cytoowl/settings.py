@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     store_write_timeout_s: float = Field(
         600.0, gt=0, le=86_400, description="seconds one upload to the remote store may take"
     )
+    store_max_response_bytes: int = Field(
+        200_000_000,
+        ge=10_000,
+        le=10_000_000_000,
+        description="bytes of one answer read from a remote store",
+    )
     store_dir: str | None = Field(
         None,
         description="where the embedded store lives (default: a temporary directory); "
