@@ -16,7 +16,7 @@ from pathlib import Path
 PACKAGED = {
     "ontology": ["*.owl", "*.ttl", "*.jsonld", "*.json", "*.obo", "mappings", "exports", "docs"],
     "shapes": ["*.ttl"],
-    "sparql": ["cq", "qc"],
+    "sparql": ["cq", "qc", "joins"],
     "examples": ["*.ttl"],
 }
 
@@ -100,6 +100,11 @@ class Layout:
         return self.root / "sparql" / "qc"
 
     @property
+    def joins_dir(self) -> Path:
+        """Example queries joining cytoowl with other ontologies (CL, GO, MONDO)."""
+        return self.root / "sparql" / "joins"
+
+    @property
     def examples_dir(self) -> Path:
         return self.root / "examples"
 
@@ -111,5 +116,6 @@ SOURCE_DIR = LAYOUT.source_dir
 SHAPES_DIR = LAYOUT.shapes_dir
 CQ_DIR = LAYOUT.cq_dir
 QC_DIR = LAYOUT.qc_dir
+JOINS_DIR = LAYOUT.joins_dir
 EXAMPLES_DIR = LAYOUT.examples_dir
 RELEASE = LAYOUT.release

@@ -210,9 +210,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await state.store.start()
         try:
-            state.stats = await service_description.collect(
-                state.store, max(settings.query_timeout_s, 300)
-            )
+            try:
+                state.stats = await service_description.collect(
+                    state.store, max(settings.query_timeout_s, 300)
+                )
+            except StoreError as exc:  # a remote store that is down: serve 503s until it is up
+                logging.getLogger("cytoowl.serve").warning("no statistics: %s", exc.message)
             state.downloads = _downloads(sources, state.stats.version)
             state.examples = sources.examples()
             yield
