@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import hashlib
+import json
+import re
 import shutil
 import tempfile
 from abc import ABC, abstractmethod
@@ -271,7 +274,6 @@ class RemoteStore(Store):
         self.url = url
         self.engine = engines.engine_for(url, settings.store_engine)
         self.graphs = (*dataset.GRAPHS, *settings.store_graphs)
-        self._accept = f"{self.engine.results_accept}, {_GRAPH_ACCEPT}"
         self._client: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
@@ -292,6 +294,10 @@ class RemoteStore(Store):
         data = [("query", query)]
         data += [("default-graph-uri", g) for g in default]
         data += [("named-graph-uri", g) for g in named]
+        # Ask for the kinds of answer this form has: an engine offered both may write a
+        # CONSTRUCT as a results table (Virtuoso) or a SELECT as RDF.
+        graph_form = query_form(query) in ("construct", "describe")
+        accept = _GRAPH_ACCEPT if graph_form else self.engine.results_accept
         limit = timeout or self.settings.query_timeout_s
         cap = self.settings.store_max_response_bytes
         try:
@@ -300,7 +306,7 @@ class RemoteStore(Store):
                     "POST",
                     self.url,
                     content=urlencode(data).encode(),
-                    headers={"Accept": self._accept, "Content-Type": _FORM},
+                    headers={"Accept": accept, "Content-Type": _FORM},
                     timeout=limit,
                 ) as response:
                     body = bytearray()
@@ -332,40 +338,52 @@ class RemoteStore(Store):
         except QueryRefused as e:
             raise StoreError(403, str(e)) from None
         media, body, headers = await self._post(request.query, request, timeout)
-        return await asyncio.to_thread(self._reshape, media, body, headers, request)
+        return await self._in_thread(self._reshape, media, body, headers, request)
 
     def _parse(self, media: str, body: bytes) -> Any:
         if media in _RESULT_FORMATS:
+            if media == _JSON and b'"bnode"' in body:
+                body = _valid_blank_nodes(body)
             return parse_query_results(body, _RESULT_FORMATS[media])
         syntax = RdfFormat.from_media_type(media) or RdfFormat.N_TRIPLES
         return parse(body, syntax)
 
-    def _parse_all(self, media: str, body: bytes) -> list[Any]:
-        """Every solution or triple (pyoxigraph iterators stay in the thread that made them)."""
+    def _parse_all(self, media: str, body: bytes) -> list[Any] | StoreError:
+        """Every solution or triple, or the error. Returned, not raised: a pyoxigraph object
+        must be dropped by the thread that made it, and a raised error's traceback would
+        carry one to the event loop's thread (where dropping it aborts the process)."""
         try:
             return list(self._parse(media, body))
         except (SyntaxError, ValueError) as e:
-            raise StoreError(502, f"the remote store sent an unreadable answer: {e}") from None
+            return StoreError(502, f"the remote store sent an unreadable answer: {e}")
 
     def _reshape(
         self, media: str, body: bytes, headers: dict[str, str], request: QueryRequest
-    ) -> QueryResult:
+    ) -> QueryResult | StoreError:
         try:
-            results = self._parse(media, body)
-            shaped = shape(results, request.formats, self.settings.row_limit, request.prefixes)
+            shaped = shape(
+                self._parse(media, body), request.formats, self.settings.row_limit, request.prefixes
+            )
         except NotAcceptable as e:
-            raise StoreError(406, f"no acceptable media type for a {e} result") from None
+            return StoreError(406, f"no acceptable media type for a {e} result")
         except (SyntaxError, ValueError) as e:
-            raise StoreError(502, f"the remote store sent an unreadable answer: {e}") from None
+            return StoreError(502, f"the remote store sent an unreadable answer: {e}")
         # A cytoowl server upstream may have capped already: pass its announcement on; an
         # engine's own cap (Virtuoso's ResultSetMaxRows) shows as exactly that many rows.
         capped = self.engine.result_cap is not None and shaped.rows >= self.engine.result_cap
         truncated = shaped.truncated or capped or headers.get("x-sparql-truncated") == "true"
         return QueryResult(shaped.body, shaped.media_type, shaped.rows, truncated)
 
+    @staticmethod
+    async def _in_thread(function: Any, *args: Any) -> Any:
+        answer = await asyncio.to_thread(function, *args)
+        if isinstance(answer, StoreError):
+            raise answer
+        return answer
+
     async def select(self, query: str, timeout: float | None = None) -> list[QuerySolution]:
         media, body, _ = await self._post(query, None, timeout)
-        return await asyncio.to_thread(self._parse_all, media, body)
+        return await self._in_thread(self._parse_all, media, body)
 
     async def triples(
         self, subject: Node | None, predicate: NamedNode | None, obj: Any, limit: int
@@ -390,7 +408,7 @@ class RemoteStore(Store):
         depth) and the axiom annotations about it, with blank nodes kept consistent."""
         query = _DESCRIBE.format(iri=iri, limit=limit, source=_ANNOTATED_SOURCE)
         media, body, _ = await self._post(query, None, None)
-        return (await asyncio.to_thread(self._parse_all, media, body))[:limit]
+        return (await self._in_thread(self._parse_all, media, body))[:limit]
 
     async def labels(self, iris: list[str]) -> dict[str, str]:
         """Labels of many IRIs with one query per ``_LABEL_BATCH`` of them."""
@@ -407,6 +425,38 @@ class RemoteStore(Store):
 
 
 _FORM = "application/x-www-form-urlencoded"
+_JSON = "application/sparql-results+json"
+# Strings, IRIs and comments are skipped so a keyword inside them is not taken for the form.
+_FORM_TOKENS = re.compile(
+    r'"""[\s\S]*?"""'
+    r"|'''[\s\S]*?'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\s]*>|#[^\n]*|\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE,
+)
+
+
+def query_form(query: str) -> str:
+    """``select``, ``ask``, ``construct`` or ``describe``: the first form keyword outside
+    strings, IRIs and comments (``select`` if none: the engine then says what is wrong)."""
+    for match in _FORM_TOKENS.finditer(query):
+        if match.group(1):
+            return match.group(1).lower()
+    return "select"
+
+
+def _valid_blank_nodes(body: bytes) -> bytes:
+    """JSON results with blank node labels pyoxigraph accepts (Virtuoso writes
+    ``nodeID://b10003``); labels stay distinct and consistent within the answer."""
+    data = json.loads(body)
+    for row in data.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = "b" + hashlib.sha1(term["value"].encode()).hexdigest()[:16]
+    return json.dumps(data).encode()
+
+
 _GRAPH_ACCEPT = "application/n-triples;q=0.8, text/turtle;q=0.7"
 _RESULT_FORMATS = {
     "text/tab-separated-values": QueryResultsFormat.TSV,
