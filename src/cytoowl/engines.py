@@ -31,6 +31,9 @@ class Engine:
     auth: str = "basic"
     #: rows the engine returns at most, whatever LIMIT says (None: no cap)
     result_cap: int | None = None
+    #: Graph Store parameters for uploads into a staging graph (readers never see it, so the
+    #: engine may skip its transaction there: Oxigraph's bulk loader)
+    staging_params: tuple[tuple[str, str], ...] = ()
     #: True when one SPARQL Update request is one transaction (all operations or none);
     #: otherwise a switch must be a single operation
     atomic_requests: bool = False
@@ -43,6 +46,7 @@ OXIGRAPH = Engine(
     "/query",
     "/update",
     "/store",
+    staging_params=(("no_transaction", ""),),
     atomic_requests=True,  # measured: a failing second operation undoes the first
     # TSV is Oxigraph's fastest writer and its TSV is standard
     results_accept="text/tab-separated-values, application/sparql-results+json;q=0.9",

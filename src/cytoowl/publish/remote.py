@@ -166,7 +166,10 @@ class Writer:
             "PUT" if replace else "POST",
             self.graph_store_url,
             f"{part.label} (into {part.graph})",
-            params={self.endpoints.engine.graph_param: graph},
+            params=[
+                (self.endpoints.engine.graph_param, graph),
+                *self.endpoints.engine.staging_params,
+            ],
             content=_Body(part, report),
             headers={"Content-Type": part.media_type, "Content-Length": str(part.size)},
         )
