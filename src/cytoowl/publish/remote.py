@@ -3,11 +3,11 @@ graphs of a remote SPARQL engine, replacing the previous version in one step.
 
 Every target graph is first uploaded to a fresh staging graph over the SPARQL 1.1 Graph Store
 Protocol (PUT, then POST for further files of the same graph); only when every upload has
-succeeded does one SPARQL Update request ``MOVE`` each staging graph onto its target. Both
-engines the project knows run one update request as one transaction (docs/engines.md), so a
-reader sees either the old version of all the graphs or the new one. On any failure the
-staging graphs are dropped and the targets are untouched; the error carries the engine's
-own message.
+succeeded does one SPARQL Update request switch all targets (:func:`switch`: ``MOVE`` where a
+request is one transaction, as in Oxigraph; one DELETE/INSERT operation elsewhere, as in
+Virtuoso, see docs/engines.md), so a reader sees either the old version of all the graphs or
+the new one. On any failure the staging graphs are dropped and the targets are untouched; the
+error carries the engine's own message.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -58,7 +58,6 @@ class _Body:
 
     part: Part
     report: Callable[[int], None]
-    sent: int = field(default=0)
 
     def __iter__(self) -> Iterator[bytes]:
         if self.part.file is None:
