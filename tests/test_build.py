@@ -63,6 +63,22 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
         lambda s: replace_in(s / "receptors.tsv", "CYTO:0002002\t", "CYTO:0002001\t"),
         "duplicate id CYTO:0002001",
     ),
+    "CL subclass axiom to a non-CL term": (
+        lambda s: replace_in(
+            s / "reference" / "cl_subclass_axioms.tsv",
+            "CL:0000084\tT cell\tCL:0000542",
+            "CL:0000084\tT cell\tGO:0005125",
+        ),
+        "cl_subclass_axioms.tsv:3: 'CL:0000084' subClassOf 'GO:0005125': both must be CL terms",
+    ),
+    "CL subclass axiom to an unknown term": (
+        lambda s: replace_in(
+            s / "reference" / "cl_subclass_axioms.tsv",
+            "CL:0000084\tT cell\tCL:0000542",
+            "CL:0000084\tT cell\tCL:9999999",
+        ),
+        "cl_subclass_axioms.tsv:3: reference to undefined term 'CL:9999999'",
+    ),
     "Turtle syntax": (
         lambda s: replace_in(s / "tbox" / "core.ttl", "obo:GO_0008009 ] .", "obo:GO_0008009 ]"),
         "core.ttl:",

@@ -85,8 +85,9 @@ def test_cq2_type1_versus_type2(release_store: pyoxigraph.Store) -> None:
     rows = run(release_store, "cq02")
     type1 = {r["cytokine"] for r in rows if r["type"] == T + "0000017"}
     type2 = {r["cytokine"] for r in rows if r["type"] == T + "0000018"}
-    assert iris("TNF", "IFNG") <= type1
-    assert iris("IL4", "IL10", "IL13", "TGFB1") <= type2
+    assert type1 == iris("TNF", "IFNG")
+    # TGF-beta is listed as type 2 by the encyclopedia article only: recorded as a comment.
+    assert type2 == iris("IL4", "IL5", "IL10", "IL13")
     assert all(r["source"] for r in rows), "every classification carries its source"
 
 
@@ -112,7 +113,10 @@ def test_cq3_receptors_by_superfamily(release_store: pyoxigraph.Store) -> None:
     assert iris("TGFBR1", "TGFBR2") <= by_family["TGF-beta receptor family member"]
     every = set().union(*by_family.values())
     assert IRI["CD4"] not in by_family["seven-transmembrane receptor"]
-    assert len(every) == 118  # all chains but IL2RA, IL15RA (sushi domain) and TGFBR3
+    assert iris("KIT", "FLT3", "CSF1R") <= by_family["receptor tyrosine kinase"]
+    # All chains but IL2RA, IL15RA (sushi domain), TGFBR3 and the 18 co-receptors, decoys and
+    # partner chains of issue 9 with no receptor superfamily (CD74, CRLF1, ENG, syndecans ...).
+    assert len(every) == 138
 
 
 def test_cq4_common_gamma_chain_cytokines_are_inferred(release_store: pyoxigraph.Store) -> None:

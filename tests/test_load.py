@@ -99,6 +99,13 @@ def test_a_broken_file_leaves_the_graph_as_it_was(tmp_path: Path) -> None:
     assert kept == len(list(Store_of(CL_TTL)))
 
 
+def test_a_foreign_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(LoadError, match="not created by cytoowl"):
+        load(tmp_path, [rdf_file(CL_TTL)], CL_GRAPH)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
 def test_unknown_and_missing_files_are_named(tmp_path: Path) -> None:
     odd = tmp_path / "data.csv"
     odd.write_text("a,b\n")

@@ -5,6 +5,7 @@ failing record is named."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,22 @@ REFERENCE = {
     for name in ("human_cytokines.tsv", "human_cytokine_receptors.tsv")
     for r in read(REF / name)
 }
+# Partner genes of the interaction resources (issue 9), with their HGNC 2024-10 fields.
+PARTNERS = {r["hgnc_id"]: r for r in read(REF / "hgnc_interaction_partners.tsv")}
 CURATED = [r for name in ("cytokines.tsv", "receptors.tsv") for r in read(paths.SOURCE_DIR / name)]
 EXCLUDED = {r["hgnc"]: r for r in read(paths.SOURCE_DIR / "excluded.tsv")}
 
 
 @pytest.mark.parametrize("row", CURATED, ids=[r["symbol"] for r in CURATED])
 def test_record_agrees_with_hgnc_reference(row: dict[str, str]) -> None:
+    if row["hgnc"] not in REFERENCE and row["hgnc"] in PARTNERS:
+        partner = PARTNERS[row["hgnc"]]
+        assert row["symbol"] == partner["symbol"]
+        assert row["label"] == partner["name"]
+        assert row["uniprot"] == "UniProtKB:" + partner["uniprot_ids"].split(";")[0]
+        assert row["ncbigene"] == f"NCBIGene:{partner['entrez_id']}"
+        assert partner["locus_type"] == "gene with protein product"
+        return
     ref = REFERENCE.get(row["hgnc"])
     assert ref is not None, f"{row['hgnc']} is not in the reference tables"
     assert row["symbol"] == ref["symbol"]
@@ -62,6 +73,9 @@ def test_release_xrefs_are_all_in_the_reference(release_graph: Graph) -> None:
         allowed |= {
             f"UniProtKB:{acc}" for acc in [*ref["uniprot_ids_all"].split("|"), ref["uniprot_acc"]]
         }
+    for p in PARTNERS.values():
+        allowed |= {p["hgnc_id"], f"NCBIGene:{p['entrez_id']}"}
+        allowed |= {f"UniProtKB:{acc}" for acc in p["uniprot_ids"].split(";")}
     allowed |= {r["curie"] for r in read(REF / "external_terms.tsv")}
     allowed |= {f"InterPro:{c.split(':')[1]}" for c in allowed if c.startswith("interpro:")}
     xrefs = {str(o) for o in release_graph.objects(None, OIO.hasDbXref)}
@@ -85,6 +99,9 @@ def test_every_cited_source_is_registered_and_in_the_source_documents(
 ) -> None:
     registered = {r["id"] for r in read(paths.SOURCE_DIR / "sources.tsv")}
     cited = {r["id"].lower() for r in read(REF / "source_citations.tsv")}
+    # PMIDs shown by the vendored CellPhoneDB table (its evidence column), e.g. PMID:22710174.
+    cpdb = (REF / "interactions" / "cellphonedb_v5_interaction_input.csv").read_text()
+    cited |= {m.lower() for m in re.findall(r"PMID:[0-9]+", cpdb)}
     for source in {str(o) for o in release_graph.objects(None, OIO.source)}:
         prefix, _, _ = source.partition(":")
         if prefix in {"PMID", "doi"}:

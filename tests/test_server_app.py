@@ -384,4 +384,5 @@ def test_downloads_with_etag(client: TestClient, name: str, media: str) -> None:
 
 def test_download_unknown_404(client: TestClient) -> None:
     assert client.get("/downloads/nothing.owl").status_code == 404
-    assert client.get("/downloads/../pyproject.toml").status_code == 404
+    # (a path with ../ is normalised by the client before sending: the raw-path test is in
+    # test_server_live.py, where http.client sends it as written)

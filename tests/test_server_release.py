@@ -6,9 +6,19 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    parse,
+    parse_query_results,
+)
 
-from cytoowl import paths, vocab
+from cytoowl import dataset, paths, vocab
 from cytoowl.dataset import Sources
 from server_fixtures import app_client, release_sources  # noqa: F401 - fixture
 
@@ -21,11 +31,68 @@ def client(release_sources: Sources) -> Iterator[TestClient]:  # noqa: F811
         yield c
 
 
-def test_every_competency_question_answers(client: TestClient, release_sources: Sources):  # noqa: F811
-    for example in release_sources.examples():
+def _cell(term: object) -> str:
+    """A term as text; a literal's words sorted (GROUP_CONCAT's order is unspecified)."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return " ".join(sorted(term.value.split())) + f"^^{term.datatype}@{term.language}"
+    return str(term)
+
+
+def _engine_answer(store: Store, query: str) -> object:
+    """The answer pyoxigraph itself gives on the release, in a comparable form."""
+    result = store.query(query, use_default_graph_as_union=True)
+    if isinstance(result, QueryBoolean):
+        return bool(result)
+    if isinstance(result, QuerySolutions):
+        names = [v.value for v in result.variables]
+        return sorted(tuple(_cell(row[n]) for n in names) for row in result)
+    return sorted(str(t) for t in result)
+
+
+def _served_answer(response) -> object:
+    media = response.headers["content-type"].split(";")[0]
+    if media == "text/turtle":
+        return sorted(str(t) for t in parse(response.content, RdfFormat.TURTLE))
+    results = parse_query_results(response.content, QueryResultsFormat.JSON)
+    if isinstance(results, QueryBoolean):
+        return bool(results)
+    names = [v.value for v in results.variables]
+    return sorted(tuple(_cell(row[n]) for n in names) for row in results)
+
+
+@pytest.fixture(scope="module")
+def engine(release_sources: Sources) -> Store:  # noqa: F811
+    """The release, shapes and examples in an in-memory store, outside the server."""
+    store = Store()
+    store.bulk_load(
+        path=str(release_sources.ontology_file),
+        format=dataset.rdf_format(release_sources.ontology_file),
+        to_graph=NamedNode(dataset.ONTOLOGY_GRAPH),
+    )
+    for shapes in release_sources.shape_files():
+        store.bulk_load(
+            path=str(shapes), format=RdfFormat.TURTLE, to_graph=NamedNode(dataset.SHAPES_GRAPH)
+        )
+    store.extend(list(dataset.example_quads(release_sources.examples())))
+    return store
+
+
+def test_every_competency_question_answers_as_the_engine_does(
+    client: TestClient,
+    release_sources: Sources,  # noqa: F811
+    engine: Store,
+) -> None:
+    examples = release_sources.examples()
+    assert examples, "no competency questions found"
+    for example in examples:
         accept = "application/sparql-results+json,text/turtle"
         response = client.post("/sparql", data={"query": example.query}, headers={"Accept": accept})
         assert response.status_code == 200, (example.slug, response.text)
+        assert response.headers.get("x-sparql-truncated") != "true", example.slug
+        expected = _engine_answer(engine, example.query)
+        assert _served_answer(response) == expected, example.slug
 
 
 def test_a_release_term_dereferences(client: TestClient) -> None:
@@ -66,6 +133,21 @@ def test_every_release_file_is_downloadable(client: TestClient) -> None:
         assert client.get("/cytoowl.owl").headers["content-type"].startswith("application/rdf+xml")
 
 
-def test_landing_counts_the_release(client: TestClient) -> None:
+def test_landing_counts_the_release(client: TestClient, engine: Store) -> None:
+    def count(where: str, what: str = "DISTINCT ?x") -> int:
+        query = f"SELECT (COUNT({what}) AS ?n) WHERE {{ {where} }}"
+        [row] = engine.query(query, use_default_graph_as_union=True)
+        return int(row["n"].value)
+
+    owl = "http://www.w3.org/2002/07/owl#"
+    expected = {
+        "Classes": count(f"?x a <{owl}Class> FILTER(isIRI(?x))"),
+        "Individuals": count(f"?x a <{owl}NamedIndividual>"),
+        "Object properties": count(f"?x a <{owl}ObjectProperty>"),
+        "Triples (all graphs)": count("?s ?p ?o", "*"),
+    }
     page = client.get("/")
-    assert page.status_code == 200 and "cytoowl.owl" in page.text
+    assert page.status_code == 200
+    for label, number in expected.items():
+        assert number > 0, label
+        assert f"<tr><th>{label}</th><td>{number}</td></tr>" in page.text, (label, number)

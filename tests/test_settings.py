@@ -30,10 +30,10 @@ def test_flag_beats_environment_beats_config_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     config = tmp_path / "cytoowl.toml"
-    config.write_text('row_limit = 7\nworkers = 3\nhost = "0.0.0.0"\n')
+    config.write_text('row_limit = 7\nworkers = 3\nhost = "0.0.0.0"\ntimeout = 4\n')
     monkeypatch.setenv("CYTOOWL_WORKERS", "5")
     settings = load_settings(config_file=config, host="127.0.0.2")
-    assert settings.row_limit == 7  # from the file
+    assert settings.row_limit == 7 and settings.query_timeout_s == 4  # from the file
     assert settings.workers == 5  # the environment wins over the file
     assert settings.host == "127.0.0.2"  # the flag wins over both
 

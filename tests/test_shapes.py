@@ -116,7 +116,13 @@ def test_bad_fixture_gives_exactly_the_expected_results(
 
 
 # Shapes of this module's scope (shapes/biology.ttl is tested with the biology module).
-OWN_SHAPE_FILES = ["common.ttl", "instances.ttl", "relations.ttl", "measurement-profile.ttl"]
+OWN_SHAPE_FILES = [
+    "common.ttl",
+    "instances.ttl",
+    "relations.ttl",
+    "measurement-profile.ttl",
+    "names_and_cell_sources.ttl",
+]
 
 
 def declared_constraints(shapes: Graph) -> set[tuple[Node, str]]:

@@ -164,8 +164,10 @@ def test_build_fails_on_a_shacl_violation(tmp_path: Path) -> None:
 
     sources = tmp_path / "src"
     shutil.copytree(paths.SOURCE_DIR, sources)
-    with (sources / "relations" / "receptor_binding.tsv").open("a", encoding="utf-8") as table:
-        table.write("IL2\tbinds receptor\tIL6\tUniProtKB:P60568\n")
+    (sources / "relations" / "receptor_binding.tsv").write_text(
+        "subject\trelation\tobject\tsource\nIL2\tbinds receptor\tIL6\tUniProtKB:P60568\n",
+        encoding="utf-8",
+    )
     with pytest.raises(BuildError) as error:
         run_pipeline(sources, lambda step: None)
     message = str(error.value)

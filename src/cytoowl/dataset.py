@@ -21,6 +21,9 @@ from cytoowl.queryfiles import read_query_file
 ONTOLOGY_GRAPH = vocab.ONTOLOGY_IRI
 SHAPES_GRAPH = vocab.BASE_IRI + "shapes"
 QUERIES_GRAPH = vocab.BASE_IRI + "queries"
+#: In a store directory: cytoowl made it (``serve`` and ``load`` use no other directory).
+STORE_MARKER = ".cytoowl-store"
+STORE_MARKER_TEXT = "created by cytoowl; its release graphs are replaced when outdated\n"
 #: The graphs of the served dataset, in the order they are loaded or published.
 GRAPHS = (ONTOLOGY_GRAPH, SHAPES_GRAPH, QUERIES_GRAPH)
 

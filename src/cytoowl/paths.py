@@ -65,8 +65,12 @@ class ReleaseFiles:
     def sssom(self) -> Path:
         return self.directory / "mappings" / "cytoowl.sssom.tsv"
 
+    @property
+    def interactions(self) -> Path:
+        return self.directory / "exports" / "interactions.tsv"
+
     def all(self) -> list[Path]:
-        return [self.owl, self.ttl, self.jsonld, self.base, self.sssom]
+        return [self.owl, self.ttl, self.jsonld, self.base, self.sssom, self.interactions]
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,9 @@ class Settings(BaseSettings):
         gt=0,
         le=3600,
         description="seconds a query may run",
-        validation_alias=_env("query_timeout_s", "CYTOOWL_TIMEOUT", "CYTOOWL_QUERY_TIMEOUT"),
+        validation_alias=_env(
+            "query_timeout_s", "timeout", "CYTOOWL_TIMEOUT", "CYTOOWL_QUERY_TIMEOUT"
+        ),
     )
     row_limit: int = Field(10_000, ge=1, le=10_000_000, description="rows (or triples) per answer")
     max_body_bytes: int = Field(
@@ -55,13 +57,46 @@ class Settings(BaseSettings):
         ge=1_000,
         le=100_000_000,
         description="bytes of a request body",
-        validation_alias=_env("max_body_bytes", "CYTOOWL_MAX_BODY"),
+        validation_alias=_env("max_body_bytes", "max_body", "CYTOOWL_MAX_BODY"),
+    )
+    max_answer_bytes: int = Field(
+        50_000_000,
+        ge=1_000,
+        le=10_000_000_000,
+        description="bytes of one query answer (507 beyond)",
+        validation_alias=_env("max_answer_bytes", "max_answer", "CYTOOWL_MAX_ANSWER"),
+    )
+    worker_memory_mb: int = Field(
+        2048,
+        ge=0,
+        le=1_000_000,
+        description="address space of one query worker in MiB (0: unlimited; 507 beyond)",
+        validation_alias=_env("worker_memory_mb", "worker_memory", "CYTOOWL_WORKER_MEMORY"),
+    )
+    worker_start_timeout_s: float = Field(
+        60.0,
+        gt=0,
+        le=3600,
+        description="seconds a query worker may take to become ready",
+        validation_alias=_env(
+            "worker_start_timeout_s", "worker_start_timeout", "CYTOOWL_WORKER_START_TIMEOUT"
+        ),
+    )
+    worker_restarts: int = Field(
+        5,
+        ge=0,
+        le=1000,
+        description="attempts (with backoff) to replace a dead query worker before giving up",
+        validation_alias=_env("worker_restarts", "CYTOOWL_WORKER_RESTARTS"),
     )
     service_allowlist: Annotated[tuple[str, ...], NoDecode] = Field(
         (),
         description="SERVICE endpoints allowed (comma-separated in the environment)",
         validation_alias=_env(
-            "service_allowlist", "CYTOOWL_SERVICE_ALLOW", "CYTOOWL_SERVICE_ALLOWLIST"
+            "service_allowlist",
+            "service_allow",
+            "CYTOOWL_SERVICE_ALLOW",
+            "CYTOOWL_SERVICE_ALLOWLIST",
         ),
     )
     store_url: str | None = Field(
@@ -92,12 +127,6 @@ class Settings(BaseSettings):
     store_write_timeout_s: float = Field(
         600.0, gt=0, le=86_400, description="seconds one upload to the remote store may take"
     )
-    store_max_response_bytes: int = Field(
-        200_000_000,
-        ge=10_000,
-        le=10_000_000_000,
-        description="bytes of one answer read from a remote store",
-    )
     store_dir: str | None = Field(
         None,
         description="where the embedded store lives (default: a temporary directory); "
@@ -115,6 +144,17 @@ class Settings(BaseSettings):
     def _split(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(v.strip() for v in value.split(",") if v.strip())
+        return value
+
+    @field_validator("service_allowlist")
+    @classmethod
+    def _endpoints(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            scheme, _, rest = entry.partition("://")
+            if rest and (scheme.lower() not in ("http", "https") or not rest.split("/")[0]):
+                raise ValueError(f"{entry!r} is not an http(s) endpoint IRI")
+            if not rest and ("/" in entry or ":" in entry or not entry):
+                raise ValueError(f"{entry!r} is neither a host name nor an http(s) IRI")
         return value
 
     @field_validator("store_url", "update_url", "graph_store_url")

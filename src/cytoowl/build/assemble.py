@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from cytoowl import paths
 from cytoowl import vocab as ns
+from cytoowl.build import interactions
 from cytoowl.build.sources import (
     DATABASE_SOURCE,
     Row,
@@ -37,6 +38,8 @@ HUMAN = OBO.NCBITaxon_9606
 IN_TAXON = OBO.RO_0002162
 HAS_PART = OBO.BFO_0000051
 HAS_ACTIVE_INGREDIENT = OBO.RO_0002248
+BINDS_RECEPTOR = CYTO["0000100"]
+STOICHIOMETRY = CYTO["0000103"]
 
 
 GENE_COLUMNS = [
@@ -56,6 +59,7 @@ COMPLEX_COLUMNS = ["id", "key", "label", "kind", "parts", "types", "synonyms", "
 DRUG_COLUMNS = ["id", "key", "label", "active_ingredient", "synonyms", "xrefs", "source"]
 RELATION_COLUMNS = ["subject", "relation", "object", "source"]
 CLASSIFICATION_COLUMNS = ["subject", "class", "source"]
+CL_HIERARCHY_COLUMNS = ["sub", "super", "told_path", "source"]
 
 
 def curie_to_iri(curie: str) -> URIRef:
@@ -142,7 +146,14 @@ class OntologyBuilder:
         self.graph = Graph()
         bind_prefixes(self.graph)
 
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal, sources: Iterable[str] = ()) -> None:
+    def add(
+        self,
+        s: URIRef,
+        p: URIRef,
+        o: URIRef | Literal,
+        sources: Iterable[str] = (),
+        annotations: Iterable[tuple[URIRef, Literal]] = (),
+    ) -> None:
         self.graph.add((s, p, o))
         sources = sorted(set(sources))
         if sources:
@@ -154,6 +165,8 @@ class OntologyBuilder:
             self.graph.add((axiom, OWL.annotatedTarget, o))
             for source in sources:
                 self.graph.add((axiom, OIO.source, Literal(source)))
+            for prop, value in annotations:
+                self.graph.add((axiom, prop, value))
 
     def individual(self, iri: URIRef, label: str, definition: str, synonyms: list[str]) -> None:
         self.add(iri, RDF.type, OWL.NamedIndividual)
@@ -227,6 +240,8 @@ def build_graph(source_dir: Path = paths.SOURCE_DIR) -> Graph:
     for path in sorted((source_dir / "relations").glob("*.tsv")):
         for row in read_table(path, RELATION_COLUMNS):
             add_relation(builder, vocab, row)
+    add_interactions(builder, vocab, tbox, source_dir / "interactions")
+    add_cell_type_hierarchy(builder, vocab, source_dir / "reference" / "cl_subclass_axioms.tsv")
     declare_external_terms(builder.graph, vocab)
     return builder.graph
 
@@ -298,14 +313,15 @@ def add_gene_product(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> N
         builder.add(iri, RDF.type, cls, type_sources)
     add_xrefs(builder, iri, xrefs)
     builder.add(iri, IN_TAXON, HUMAN, vocab.source(row))
+    builder.add(iri, SKOS.notation, Literal(row["symbol"]))
 
 
 def add_complex(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
     """A heteromeric cytokine or receptor complex, with ``has part`` to its chains."""
     iri = vocab.individuals[row["key"]]
-    parts = [vocab.individual(row, key) for key in row.list("parts")]
+    parts = [(vocab.individual(row, key), stoichiometry(row, n)) for key, n in parsed_parts(row)]
     sources = vocab.source(row)
-    chains = " + ".join(row.list("parts"))
+    chains = " + ".join(interactions.part_symbols(row))
     builder.individual(
         iri,
         row["label"],
@@ -315,9 +331,47 @@ def add_complex(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
     builder.add(iri, RDF.type, vocab.cls(row, row["kind"]), sources)
     for label in row.list("types"):
         builder.add(iri, RDF.type, vocab.cls(row, label), sources)
-    for part in parts:
-        builder.add(iri, HAS_PART, part, sources)
+    for part, count in parts:
+        builder.add(iri, HAS_PART, part, sources, count)
     builder.add(iri, IN_TAXON, HUMAN, sources)
+
+
+def parsed_parts(row: Row) -> list[tuple[str, str]]:
+    """``parts`` cell items ``KEY`` or ``KEY*n`` (n copies in one complex)."""
+    return [(key, n) for key, _, n in (p.partition("*") for p in row.list("parts"))]
+
+
+def stoichiometry(row: Row, count: str) -> list[tuple[URIRef, Literal]]:
+    if not count:
+        return []
+    if not count.isdigit() or int(count) < 1:
+        raise row.error(f"stoichiometry '*{count}' in parts is not a positive integer")
+    return [(STOICHIOMETRY, Literal(int(count)))]
+
+
+def add_interactions(
+    builder: OntologyBuilder, vocab: Vocabulary, tbox: Graph, folder: Path
+) -> None:
+    """The curated interactome: each typed interaction, also as 'binds receptor'."""
+    if not folder.exists():
+        return
+    index = interactions.EntityIndex(vocab.individuals, vocab.ids)
+    types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
+    checked = interactions.read_interactions(
+        folder / "interactions.tsv",
+        index,
+        vocab.prop,
+        types,
+        vocab.sources,
+        lambda v: v in vocab.sources or bool(DATABASE_SOURCE.match(v)),
+    )
+    interactions.check_exclusions(
+        folder / "excluded_interactions.tsv", interactions.gene_pairs(checked)
+    )
+    for item in checked:
+        builder.add(item.ligand.iri, item.prop, item.receptor.iri, item.sources)
+        if item.prop != BINDS_RECEPTOR:
+            builder.add(item.ligand.iri, BINDS_RECEPTOR, item.receptor.iri, item.sources)
 
 
 def add_drug(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
@@ -348,12 +402,28 @@ def add_relation(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
     )
 
 
+def add_cell_type_hierarchy(builder: OntologyBuilder, vocab: Vocabulary, path: Path) -> None:
+    """CL's subclass axioms among the reference cell types (vendored from CL, see its README).
+
+    With them HermiT decides that a cytokine produced by a T-helper 1 cell is produced by a
+    lymphocyte (the defined class 'lymphokine'); CL itself is not imported.
+    """
+    for row in read_table(path, CL_HIERARCHY_COLUMNS):
+        sub, sup = (vocab.value(row, row[column]) for column in ("sub", "super"))
+        if not all(str(iri).startswith(str(OBO.CL_)) for iri in (sub, sup)):
+            raise row.error(f"'{row['sub']}' subClassOf '{row['super']}': both must be CL terms")
+        builder.graph.add((sub, RDFS.subClassOf, sup))
+
+
 ANNOTATION_PROPERTIES = (
     DEFINITION,
     OIO.hasExactSynonym,
+    OIO.hasBroadSynonym,
+    OIO.hasRelatedSynonym,
     OIO.hasDbXref,
     OIO.source,
     SKOS.exactMatch,
+    SKOS.notation,
     DCTERMS.title,
     DCTERMS.description,
     DCTERMS.license,
@@ -397,6 +467,11 @@ def declare_external_terms(graph: Graph, vocab: Vocabulary) -> None:
             if iri in used_as_value:
                 # Punning: the class IRI is the value of an individual-level assertion.
                 graph.add((iri, RDF.type, OWL.NamedIndividual))
+                if str(iri).startswith(str(OBO.CL_)):
+                    # The individual stands for a cell of that type ('produced by' a T-helper 1
+                    # cell), so it is an instance of its class: the CL subclass axioms then
+                    # make it a lymphocyte, which fills the defined class 'lymphokine'.
+                    graph.add((iri, RDF.type, iri))
         graph.add((iri, RDFS.label, Literal(term.label, lang="en")))
     undeclared = sorted(
         str(node)

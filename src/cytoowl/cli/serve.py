@@ -16,6 +16,18 @@ def serve(
     timeout: float = typer.Option(None, "--timeout", help="Seconds a query may run [30]."),
     row_limit: int = typer.Option(None, "--row-limit", help="Rows per answer [10000]."),
     max_body: int = typer.Option(None, "--max-body", help="Bytes of a request body [1000000]."),
+    max_answer: int = typer.Option(
+        None, "--max-answer", help="Bytes of one query answer [50000000]."
+    ),
+    worker_memory: int = typer.Option(
+        None, "--worker-memory", help="MiB of address space per query worker, 0: no cap [2048]."
+    ),
+    worker_start_timeout: float = typer.Option(
+        None, "--worker-start-timeout", help="Seconds a query worker may take to start [60]."
+    ),
+    worker_restarts: int = typer.Option(
+        None, "--worker-restarts", help="Attempts to replace a dead query worker [5]."
+    ),
     store_dir: str = typer.Option(
         None, "--store-dir", "--data-dir", help="Embedded store directory (kept between runs)."
     ),
@@ -49,6 +61,10 @@ def serve(
         query_timeout_s=timeout,
         row_limit=row_limit,
         max_body_bytes=max_body,
+        max_answer_bytes=max_answer,
+        worker_memory_mb=worker_memory,
+        worker_start_timeout_s=worker_start_timeout,
+        worker_restarts=worker_restarts,
         store_dir=store_dir,
         store_url=store_url,
         store_engine=store_engine,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Store, parse
 
+from cytoowl import dataset
 from cytoowl.publish.rdffiles import InputError, Progress, RdfFile
 
 RECORD = ".cytoowl-loaded.json"
@@ -44,7 +45,15 @@ def _record(directory: Path) -> dict[str, list[str]]:
 
 
 def _open(directory: Path) -> Store:
+    """The store at ``directory``, made if new; a foreign non-empty directory is refused."""
+    marker = directory / dataset.STORE_MARKER
+    if directory.is_dir() and any(directory.iterdir()) and not marker.is_file():
+        raise LoadError(
+            f"refusing to load into {directory}: it is not empty and was not created by "
+            f"cytoowl (no {dataset.STORE_MARKER} file); give an empty or new directory"
+        )
     directory.mkdir(parents=True, exist_ok=True)
+    marker.write_text(dataset.STORE_MARKER_TEXT)
     try:
         return Store(str(directory))
     except OSError as exc:

@@ -105,6 +105,7 @@ def build_release(
         written = serialise(graph, staging, version)
         final = paths.ReleaseFiles(out_dir)
         final.sssom.parent.mkdir(parents=True, exist_ok=True)
+        final.interactions.parent.mkdir(parents=True, exist_ok=True)
         for path, target in zip(written, final.all(), strict=True):
             os.replace(path, target)
     finally:

@@ -8,6 +8,7 @@ import pyoxigraph
 from rdflib import Graph, URIRef
 
 from cytoowl import paths, vocab
+from cytoowl.release.interactome import interactions_tsv
 from cytoowl.release.sssom import sssom_tsv
 
 
@@ -48,9 +49,11 @@ def serialise(graph: Graph, directory: Path, version: str) -> list[Path]:
     """Write every release file of DESIGN §4 into ``directory``."""
     files = paths.ReleaseFiles(directory)
     files.sssom.parent.mkdir(parents=True, exist_ok=True)
+    files.interactions.parent.mkdir(parents=True, exist_ok=True)
     _write_sorted(graph, files.owl, pyoxigraph.RdfFormat.RDF_XML)
     graph.serialize(files.ttl, format="turtle", encoding="utf-8")
     _write_sorted(graph, files.jsonld, pyoxigraph.RdfFormat.JSON_LD)
     _write_sorted(base_graph(graph), files.base, pyoxigraph.RdfFormat.RDF_XML)
     files.sssom.write_text(sssom_tsv(graph, version), encoding="utf-8")
+    files.interactions.write_text(interactions_tsv(graph), encoding="utf-8")
     return files.all()

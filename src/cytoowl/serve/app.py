@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pyoxigraph import serialize
@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cytoowl import formats, vocab
 from cytoowl.dataset import Example, Sources
 from cytoowl.serve import pages, service_description
+from cytoowl.serve.health import add_health_routes
 from cytoowl.serve.protocol import (
     FORMAT_NAMES,
     GRAPH_TYPES,
@@ -230,6 +231,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_sparql_routes(app, state, templates)
     _add_page_routes(app, state, templates)
+    add_health_routes(app, state)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # inside CORS: 413s get it too
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -237,7 +240,6 @@ def create_app(
         allow_headers=["*"],
         expose_headers=["X-SPARQL-Rows", "X-SPARQL-Row-Limit", "X-SPARQL-Truncated", "Warning"],
     )
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(AccessLog)
     return app
 
@@ -304,7 +306,7 @@ def _add_sparql_routes(app: FastAPI, state: _State, templates: Jinja2Templates) 
         if protocol.update:
             return _error(403, "this endpoint is read-only: SPARQL Update is not accepted")
         if protocol.query is None:
-            if request.method == "POST":
+            if request.method == "POST" or protocol.default_graphs or protocol.named_graphs:
                 return _error(400, "missing query parameter")
             return _service_description(request, state, templates)
         if not protocol.query.strip():
@@ -324,6 +326,7 @@ def _add_sparql_routes(app: FastAPI, state: _State, templates: Jinja2Templates) 
                     protocol.default_graphs,
                     protocol.named_graphs,
                     prefixes=pages.PREFIXES,
+                    base=str(request.url_for("sparql")),
                 )
             )
         except StoreError as e:
@@ -341,12 +344,6 @@ def _add_sparql_routes(app: FastAPI, state: _State, templates: Jinja2Templates) 
                 f'{settings.row_limit}; use LIMIT/OFFSET to page"'
             )
         return Response(result.body, media_type=content_type(result.media_type), headers=headers)
-
-    @app.get("/health")
-    async def health() -> Response:
-        if await state.store.healthy():
-            return JSONResponse({"status": "ok", "version": state.stats.version})
-        return JSONResponse({"status": "unavailable"}, status_code=503)
 
 
 def _service_description(request: Request, state: _State, templates: Jinja2Templates) -> Response:
@@ -433,13 +430,20 @@ def _send_file(request: Request, state: _State, name: str, templates: Jinja2Temp
     item = state.downloads.get(name)
     if item is None:
         return _not_found(request, templates, f"no download named {name}")
-    headers = {"ETag": item.etag, "Cache-Control": "public, max-age=3600"}
+    # What is on disk now, not at start-up: a rebuild while serving changes the files, and
+    # Content-Length and ETag must describe the bytes actually sent.
+    try:
+        data = item.path.read_bytes()
+    except OSError:
+        return _not_found(request, templates, f"the download {name} is missing on the server")
+    etag = f'"{state.stats.version}-{hashlib.sha256(data).hexdigest()[:16]}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
     inm = request.headers.get("if-none-match", "")
-    if item.etag in {tag.strip() for tag in inm.split(",")} or inm.strip() == "*":
+    if etag in {tag.strip() for tag in inm.split(",")} or inm.strip() == "*":
         return Response(status_code=304, headers=headers)
     headers["Content-Disposition"] = f'inline; filename="{item.path.name}"'
-    body = b"" if request.method == "HEAD" else item.path.read_bytes()
-    headers["Content-Length"] = str(item.size)
+    headers["Content-Length"] = str(len(data))
+    body = b"" if request.method == "HEAD" else data
     return Response(body, media_type=content_type(item.media_type), headers=headers)
 
 

@@ -3,7 +3,8 @@
 pyoxigraph cannot cancel a running query, so queries run here, where the server can kill
 the whole process at the time limit. The protocol is length-prefixed frames on
 stdin/stdout: the server sends one JSON job, the worker answers a JSON header frame and a
-body frame. Run as ``python -m cytoowl.serve.query_worker STORE_DIR ALLOWLIST_JSON``.
+body frame. Run as ``python -m cytoowl.serve.query_worker CONFIG_JSON`` (store directory,
+allow-list, memory limit); the first frame it writes is ``{"ready": true, "network": ...}``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from typing import Any, BinaryIO
 
 from pyoxigraph import NamedNode, Store
 
-from cytoowl.serve.protocol import Formats, NotAcceptable, QueryRefused, check_service, shape
+from cytoowl.serve.limits import isolate_network, limit_memory
+from cytoowl.serve.protocol import (
+    AnswerTooLarge,
+    Formats,
+    NotAcceptable,
+    QueryRefused,
+    check_service,
+    shape,
+)
+from cytoowl.serve.protocol.results import UNLIMITED
 
 _LENGTH = struct.Struct("!Q")
 
@@ -36,29 +46,64 @@ def write_frame(stream: BinaryIO, data: bytes) -> None:
     stream.write(_LENGTH.pack(len(data)) + data)
 
 
-def _error(status: int, message: str) -> tuple[dict[str, Any], bytes]:
-    return {"status": status, "error": message}, b""
+def _error(status: int, message: str, retire: bool = False) -> tuple[dict[str, Any], bytes]:
+    header: dict[str, Any] = {"status": status, "error": message}
+    if retire:  # the worker's state is suspect: the pool replaces it after answering
+        header["retire"] = True
+    return header, b""
 
 
 def execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> tuple[dict, bytes]:
-    """Run one job: the query with its dataset, shaped under the row cap."""
+    """Run one job: the query with its dataset, shaped under the row and byte caps."""
     try:
-        check_service(job["query"], allowlist)
+        return _execute(store, job, allowlist)
+    except MemoryError:
+        limit = job.get("memory_mb")
+        return _error(
+            507,
+            "the query needed more memory than a query may use"
+            + (f" ({limit} MiB)" if limit else "")
+            + "; narrow it (LIMIT, fewer or smaller values)",
+            retire=True,
+        )
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:
+        return _error(
+            500, f"the query engine failed on this query ({type(e).__name__}: {e})", retire=True
+        )
+
+
+def _execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> tuple[dict, bytes]:
+    base = job.get("base")
+    try:
+        check_service(job["query"], allowlist, base)
         default = [NamedNode(g) for g in job.get("default_graphs") or []]
         named = [NamedNode(g) for g in job.get("named_graphs") or []]
         results = store.query(
             job["query"],
+            base_iri=base,
             use_default_graph_as_union=not default,
             default_graph=default or None,
             named_graphs=named or None,
         )
-        shaped = shape(results, Formats(**job["formats"]), job["row_limit"], job.get("prefixes"))
+        shaped = shape(
+            results,
+            Formats(**job["formats"]),
+            job["row_limit"],
+            job.get("prefixes"),
+            job.get("max_bytes") or UNLIMITED,
+        )
     except SyntaxError as e:
         return _error(400, f"query syntax error: {e}")
     except QueryRefused as e:
         return _error(403, str(e))
     except NotAcceptable as e:
         return _error(406, f"no acceptable media type for a {e} result")
+    except AnswerTooLarge as e:
+        return _error(507, f"{e}; narrow the query (LIMIT, fewer variables) to get an answer")
+    except MemoryError:
+        raise
     except ValueError as e:
         return _error(400, f"invalid request: {e}")
     except Exception as e:  # evaluation errors: report them rather than die
@@ -83,13 +128,18 @@ def die_with_parent() -> None:
 
 def main(argv: list[str]) -> None:
     die_with_parent()
-    store_dir, allowlist = argv[0], tuple(json.loads(argv[1]))
+    config = json.loads(argv[0])
+    allowlist = tuple(config["allowlist"])
+    # Before any thread exists (unshare needs a single-threaded process): without
+    # allow-listed endpoints a worker needs no network at all.
+    network = "kept: SERVICE endpoints are allow-listed" if allowlist else isolate_network()
+    limit_memory(config.get("memory_mb", 0))
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to stderr, never into the frame channel
     inp = sys.stdin.buffer
-    store = Store.read_only(store_dir)
+    store = Store.read_only(config["store"])
     warm_up()
-    write_frame(out, b"ready")
+    write_frame(out, json.dumps({"ready": True, "network": network}).encode())
     out.flush()
     while (frame := read_frame(inp)) is not None:
         header, body = execute(store, json.loads(frame), allowlist)

@@ -38,6 +38,7 @@ from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset, engines, vocab
 from cytoowl.serve.protocol import (
+    AnswerTooLarge,
     Formats,
     NotAcceptable,
     QueryRefused,
@@ -46,7 +47,7 @@ from cytoowl.serve.protocol import (
     shape,
 )
 from cytoowl.serve.query_worker import execute
-from cytoowl.serve.workers import WorkerError, WorkerPool
+from cytoowl.serve.workers import PoolConfig, WorkerError, WorkerPool
 from cytoowl.settings import Settings
 
 Node = NamedNode | BlankNode
@@ -70,6 +71,7 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     prefixes: dict[str, str] | None = None
+    base: str | None = None  # the endpoint's URL: relative IRIs in the query resolve against it
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,10 @@ class Store(ABC):
         result = await self.query(QueryRequest(query, _JSON_ONLY), timeout)
         return list(parse_query_results(result.body, QueryResultsFormat.JSON))
 
+    async def ready(self) -> tuple[bool, str]:
+        """Whether queries can be answered now, without waiting behind user queries."""
+        return await self.healthy(), "the store answers"
+
     async def healthy(self) -> bool:
         """True when the store answers a trivial query within a few seconds."""
         try:
@@ -163,6 +169,8 @@ class EmbeddedStore(Store):
         self._tmp: str | None = None
         self._local: OxStore | None = None
         self._pool: WorkerPool | None = None
+        self._repairing: asyncio.Task[None] | None = None
+        self._repair_lock = asyncio.Lock()
 
     @property
     def directory(self) -> Path:
@@ -176,9 +184,35 @@ class EmbeddedStore(Store):
         await asyncio.to_thread(load_store, self.sources, self.directory)
         self._local = OxStore.read_only(str(self.directory))
         self._pool = WorkerPool(
-            self.directory, self.settings.workers, self.settings.service_allowlist
+            PoolConfig(
+                self.directory,
+                self.settings.workers,
+                self.settings.service_allowlist,
+                self.settings.worker_memory_mb,
+                self.settings.worker_start_timeout_s,
+                self.settings.worker_restarts,
+            ),
+            before_spawn=self._repair,
         )
         await self._pool.start()
+
+    async def _repair(self) -> None:
+        """Before a worker restarts: reload the store if its directory has vanished."""
+        async with self._repair_lock:  # one reload at a time (start-up of workers, /ready)
+            if not (self.directory / FINGERPRINT).exists():
+                await asyncio.to_thread(load_store, self.sources, self.directory)
+                self._local = OxStore.read_only(str(self.directory))
+
+    async def ready(self) -> tuple[bool, str]:
+        if self._pool is None:
+            return False, "not started"
+        if not (self.directory / FINGERPRINT).exists():
+            if self._repairing is None or self._repairing.done():
+                self._repairing = asyncio.get_running_loop().create_task(self._repair())
+            return False, f"the store directory {self.directory} is missing; reloading it"
+        if self._pool.alive == 0:
+            return False, f"no query worker is running: {self._pool.failure or 'starting'}"
+        return True, f"{self._pool.alive} of {self._pool.size} query workers running"
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -196,7 +230,9 @@ class EmbeddedStore(Store):
             "default_graphs": list(request.default_graphs),
             "named_graphs": list(request.named_graphs),
             "row_limit": self.settings.row_limit,
+            "max_bytes": self.settings.max_answer_bytes,
             "prefixes": request.prefixes,
+            "base": request.base,
         }
         if (
             self._local is not None
@@ -226,17 +262,33 @@ class EmbeddedStore(Store):
         return list(seen)
 
 
+FINGERPRINT = ".cytoowl-fingerprint"  # written last: the load is complete
+OWNED = dataset.STORE_MARKER  # written first: cytoowl created this directory
+
+
+class StoreDirError(Exception):
+    """The store directory cannot be used (e.g. it holds files cytoowl did not create)."""
+
+
 def load_store(sources: dataset.Sources, directory: Path) -> None:
     """Load release, shapes and examples into named graphs under ``directory``.
 
-    Skipped when the directory already holds a load of the same files (fingerprint). Other
-    graphs there (ontologies added by ``cytoowl load``) are kept: only these three are replaced.
+    Skipped when the directory already holds a load of the same files (fingerprint). A
+    non-empty directory without the ``.cytoowl-store`` marker (written by this function and by
+    ``cytoowl load``) is refused, never touched. In an outdated store only these three graphs
+    are replaced: graphs added by ``cytoowl load`` stay.
     """
-    marker = directory / ".cytoowl-fingerprint"
+    marker = directory / FINGERPRINT
     fingerprint = sources.fingerprint()
     if marker.exists() and marker.read_text() == fingerprint:
         return
+    if directory.exists() and any(directory.iterdir()) and not (directory / OWNED).is_file():
+        raise StoreDirError(
+            f"refusing to use the store directory {directory}: it is not empty and was not "
+            f"created by cytoowl (no {OWNED} file); give an empty or new directory"
+        )
     directory.mkdir(parents=True, exist_ok=True)
+    (directory / OWNED).write_text(dataset.STORE_MARKER_TEXT)
     marker.unlink(missing_ok=True)
     store = OxStore(str(directory))
     for graph in dataset.GRAPHS:
@@ -259,13 +311,17 @@ def load_store(sources: dataset.Sources, directory: Path) -> None:
     marker.write_text(fingerprint)
 
 
+def _too_large(cap: int) -> str:
+    return f"the remote store's answer is larger than the limit of {cap} bytes; narrow the query"
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 Protocol endpoint; results are re-shaped here to apply the row cap.
 
     Queries without a dataset of their own run over the served graphs (release, shapes,
     queries and ``store_graphs``) as default and named graphs, so no engine's system graphs
     (Virtuoso) or empty default graph (Oxigraph) leak in. Answers are read up to
-    ``store_max_response_bytes``; an engine's own row cap (Virtuoso's 10,000) is reported as
+    ``max_answer_bytes`` (507 beyond); an engine's own row cap (Virtuoso's 10,000) is reported as
     truncation. Down or failing: 503; too slow: 504; the next request tries again.
     """
 
@@ -299,7 +355,7 @@ class RemoteStore(Store):
         graph_form = query_form(query) in ("construct", "describe")
         accept = _GRAPH_ACCEPT if graph_form else self.engine.results_accept
         limit = timeout or self.settings.query_timeout_s
-        cap = self.settings.store_max_response_bytes
+        cap = self.settings.max_answer_bytes
         try:
             async with asyncio.timeout(limit):
                 async with self._client.stream(
@@ -309,15 +365,15 @@ class RemoteStore(Store):
                     headers={"Accept": accept, "Content-Type": _FORM},
                     timeout=limit,
                 ) as response:
+                    # stop past the byte cap instead of downloading it all
+                    declared = response.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > cap:
+                        raise StoreError(507, _too_large(cap))
                     body = bytearray()
                     async for chunk in response.aiter_bytes():
                         body += chunk
                         if len(body) > cap:
-                            raise StoreError(
-                                502,
-                                f"the remote store's answer is larger than {cap} bytes; "
-                                "narrow the query (LIMIT, fewer variables)",
-                            )
+                            raise StoreError(507, _too_large(cap))
         except (TimeoutError, httpx.TimeoutException):
             raise StoreError(504, f"the remote store did not answer within {limit:g} s") from None
         except httpx.HTTPError as e:
@@ -334,7 +390,9 @@ class RemoteStore(Store):
 
     async def query(self, request: QueryRequest, timeout: float | None = None) -> QueryResult:
         try:
-            await asyncio.to_thread(check_service, request.query, self.settings.service_allowlist)
+            await asyncio.to_thread(
+                check_service, request.query, self.settings.service_allowlist, request.base
+            )
         except QueryRefused as e:
             raise StoreError(403, str(e)) from None
         media, body, headers = await self._post(request.query, request, timeout)
@@ -362,10 +420,16 @@ class RemoteStore(Store):
     ) -> QueryResult | StoreError:
         try:
             shaped = shape(
-                self._parse(media, body), request.formats, self.settings.row_limit, request.prefixes
+                self._parse(media, body),
+                request.formats,
+                self.settings.row_limit,
+                request.prefixes,
+                self.settings.max_answer_bytes,
             )
         except NotAcceptable as e:
             return StoreError(406, f"no acceptable media type for a {e} result")
+        except AnswerTooLarge as e:
+            return StoreError(507, str(e))
         except (SyntaxError, ValueError) as e:
             return StoreError(502, f"the remote store sent an unreadable answer: {e}")
         # A cytoowl server upstream may have capped already: pass its announcement on; an

@@ -14,8 +14,10 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import struct
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,10 @@ from typing import Any
 log = logging.getLogger("cytoowl.serve.workers")
 _LENGTH = struct.Struct("!Q")
 _SRC = str(Path(__file__).resolve().parents[2])
+
+
+class WorkerStartError(Exception):
+    """A worker could not be started (it exited, or was not ready in time)."""
 
 
 class WorkerError(Exception):
@@ -54,17 +60,39 @@ class _Worker:
             self.process.kill()
 
 
+@dataclass(frozen=True)
+class PoolConfig:
+    """How workers are started: store, allow-list, limits, and how hard to keep trying."""
+
+    store_dir: Path
+    size: int
+    allowlist: tuple[str, ...] = ()
+    memory_mb: int = 0
+    start_timeout_s: float = 60.0
+    restart_attempts: int = 5
+
+
 class WorkerPool:
     """``size`` workers on ``store_dir``; :meth:`run` answers a job within a time limit."""
 
-    def __init__(self, store_dir: Path, size: int, allowlist: tuple[str, ...]) -> None:
-        self.store_dir = store_dir
-        self.size = max(1, size)
-        self.allowlist = allowlist
+    def __init__(
+        self, config: PoolConfig, before_spawn: Callable[[], Awaitable[None]] | None = None
+    ):
+        self.config = config
+        self.size = max(1, config.size)
+        self.before_spawn = before_spawn
+        self.network: str | None = None
+        self.failure: str | None = None  # set when restarts were given up
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
         self._spawning: set[asyncio.Task[None]] = set()
+        self._watchers: set[asyncio.Task[None]] = set()
         self._closed = False
+
+    @property
+    def alive(self) -> int:
+        """Workers running now (idle or busy)."""
+        return len(self._all)
 
     async def start(self) -> None:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
@@ -73,31 +101,62 @@ class WorkerPool:
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]),
+            "MALLOC_ARENA_MAX": "2",  # fewer malloc arenas: less address space per thread
+            "RUST_BACKTRACE": "0",  # an out-of-memory abort logs one line, not a backtrace
+        }
+        config = {
+            "store": str(self.config.store_dir),
+            "allowlist": list(self.config.allowlist),
+            "memory_mb": self.config.memory_mb,
         }
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "cytoowl.serve.query_worker",
-            str(self.store_dir),
-            json.dumps(list(self.allowlist)),
+            json.dumps(config),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             env=env,
         )
         worker = _Worker(process)
-        if await worker.receive() != b"ready":
+        try:
+            async with asyncio.timeout(self.config.start_timeout_s):
+                ready = json.loads(await worker.receive())
+        except TimeoutError:
             worker.kill()
-            raise RuntimeError("query worker failed to start")
+            raise WorkerStartError(
+                f"a query worker did not become ready within {self.config.start_timeout_s:g} s"
+            ) from None
+        except (asyncio.IncompleteReadError, ValueError, OSError):
+            worker.kill()
+            code = await process.wait()
+            raise WorkerStartError(
+                f"a query worker exited while starting (status {code})"
+            ) from None
+        if self.network is None:
+            self.network = ready.get("network", "unknown")
+            level = logging.INFO if self.network == "isolated" else logging.WARNING
+            log.log(level, "query workers' network: %s", self.network)
         if self._closed:
             worker.kill()
             await process.wait()
             return
         self._all.add(worker)
         self._idle.put_nowait(worker)
+        watcher = asyncio.get_running_loop().create_task(self._watch(worker))
+        self._watchers.add(watcher)
+        watcher.add_done_callback(self._watchers.discard)
+
+    async def _watch(self, worker: _Worker) -> None:
+        """Replace a worker that dies on its own (killed, crashed) even while idle."""
+        await worker.process.wait()
+        self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill a worker and start another in the background."""
+        """Kill a worker and start another in the background (once per worker)."""
         worker.kill()
+        if worker not in self._all:
+            return
         self._all.discard(worker)
         if self._closed:
             return
@@ -106,27 +165,58 @@ class WorkerPool:
         task.add_done_callback(self._spawning.discard)
 
     async def _respawn(self, old: _Worker) -> None:
+        """Start a replacement, retrying with exponential backoff a bounded number of times."""
         await old.process.wait()
-        while not self._closed:
-            try:
-                await self._spawn()
+        delay = 0.25
+        for attempt in range(1, self.config.restart_attempts + 1):
+            if self._closed:
                 return
-            except Exception:  # keep the pool at size: retry after a pause
-                log.exception("query worker restart failed")
-                await asyncio.sleep(1)
+            try:
+                if self.before_spawn is not None:
+                    await self.before_spawn()
+                await self._spawn()
+                self.failure = None
+                return
+            except Exception as exc:
+                log.warning("query worker restart %d failed: %s", attempt, exc)
+                self.failure = str(exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 8.0)
+        log.error(
+            "gave up restarting a query worker after %d attempts: %s",
+            self.config.restart_attempts,
+            self.failure,
+        )
+
+    def _died(self, worker: _Worker) -> WorkerError:
+        code = worker.process.returncode
+        self._replace(worker)
+        if code == -signal.SIGABRT and self.config.memory_mb:
+            return WorkerError(
+                507,
+                "the query ran out of memory (limit "
+                f"{self.config.memory_mb} MiB per query worker); narrow it",
+            )
+        how = f"was killed by signal {-code}" if code is not None and code < 0 else "died"
+        return WorkerError(503, f"the query worker {how}; the query was not answered, retry")
 
     async def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
         """Run a job; 503 if no worker frees up in time, 504 if the query overruns."""
+        if not self._all and not self._spawning:
+            raise WorkerError(503, f"no query worker is running: {self.failure or 'stopped'}")
         deadline = asyncio.get_running_loop().time() + timeout
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout)
+            async with asyncio.timeout_at(deadline):
+                worker = await self._idle.get()
+                while worker not in self._all:  # died while idle: its watcher replaces it
+                    worker = await self._idle.get()
         except TimeoutError:
             raise WorkerError(
                 503, f"all {self.size} query workers stayed busy for {timeout:g} s; retry later"
             ) from None
         try:
             async with asyncio.timeout_at(deadline):
-                await worker.send(job)
+                await worker.send({**job, "memory_mb": self.config.memory_mb})
                 header = json.loads(await worker.receive())
                 body = await worker.receive()
         except TimeoutError:
@@ -137,17 +227,21 @@ class WorkerPool:
                 "narrow it (LIMIT, more specific patterns) or ask for a longer limit",
             ) from None
         except (asyncio.IncompleteReadError, ConnectionError, OSError):
-            self._replace(worker)
-            raise WorkerError(503, "the query worker died; the query was not answered") from None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(worker.process.wait(), 2)
+            raise self._died(worker) from None
         except BaseException:  # cancelled (client gone): the worker is mid-job, so retire it
             self._replace(worker)
             raise
-        self._idle.put_nowait(worker)
+        if header.pop("retire", False):
+            self._replace(worker)
+        else:
+            self._idle.put_nowait(worker)
         return header, body
 
     async def close(self) -> None:
         self._closed = True
-        for task in list(self._spawning):
+        for task in [*self._spawning, *self._watchers]:
             task.cancel()
         for worker in list(self._all):
             worker.kill()

@@ -19,7 +19,7 @@ from cytoowl.serve.protocol.negotiation import (
     negotiate,
     parse_accept,
 )
-from cytoowl.serve.protocol.results import NotAcceptable, Shaped, shape
+from cytoowl.serve.protocol.results import AnswerTooLarge, NotAcceptable, Shaped, shape
 from cytoowl.serve.protocol.service_policy import QueryRefused, check_service, service_allowed
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "GRAPH_TYPES",
     "HTML",
     "RESULT_TYPES",
+    "AnswerTooLarge",
     "Formats",
     "NotAcceptable",
     "QueryRefused",

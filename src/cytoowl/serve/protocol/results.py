@@ -16,30 +16,57 @@ from pyoxigraph import (
 
 from cytoowl.serve.protocol.negotiation import GRAPH_TYPES, RESULT_TYPES, Formats
 
+UNLIMITED = 2**62
+
 
 class NotAcceptable(Exception):
     """No acceptable media type exists for this query's result form."""
+
+
+class AnswerTooLarge(Exception):
+    """The serialised answer would exceed the byte cap."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the answer is larger than the limit of {limit} bytes")
+        self.limit = limit
 
 
 class _Enough(Exception):
     pass
 
 
-class _LineCounter:
+class _Capped:
+    """A write target that raises AnswerTooLarge past ``max_bytes`` (stopping the engine)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.buffer = bytearray()
+        self.max_bytes = max_bytes
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) > self.max_bytes:
+            raise AnswerTooLarge(self.max_bytes)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+class _LineCounter(_Capped):
     """A write target for pyoxigraph that stops serialisation after ``limit`` lines.
 
     TSV results have one line per solution (newlines in literals are escaped), so
     stopping the writer stops the engine: a capped query does not compute the rest.
     """
 
-    def __init__(self, limit: int) -> None:
-        self.buffer = bytearray()
+    def __init__(self, limit: int, max_bytes: int) -> None:
+        super().__init__(max_bytes)
         self.lines = 0
         self.limit = limit
         self.stopped = False
 
     def write(self, data: bytes) -> int:
-        self.buffer += data
+        super().write(data)
         self.lines += data.count(b"\n")
         if self.lines >= self.limit:
             self.stopped = True
@@ -63,13 +90,23 @@ class Shaped:
         return {"media_type": self.media_type, "rows": self.rows, "truncated": self.truncated}
 
 
-def shape_solutions(results: QuerySolutions, media_type: str | None, cap: int) -> Shaped:
+def _checked(body: bytes, max_bytes: int) -> bytes:
+    if len(body) > max_bytes:
+        raise AnswerTooLarge(max_bytes)
+    return body
+
+
+def shape_solutions(
+    results: QuerySolutions, media_type: str | None, cap: int, max_bytes: int = UNLIMITED
+) -> Shaped:
     """Serialise at most ``cap`` solutions in the requested results format."""
     if media_type is None:
         raise NotAcceptable("SELECT")
-    writer = _LineCounter(cap + 2)  # header line + cap rows + one more to detect overflow
+    writer = _LineCounter(cap + 2, max_bytes)  # header + cap rows + one to detect overflow
     try:
         results.serialize(writer, QueryResultsFormat.TSV)
+    except AnswerTooLarge:
+        raise
     except Exception:
         if not writer.stopped:
             raise
@@ -81,7 +118,7 @@ def shape_solutions(results: QuerySolutions, media_type: str | None, cap: int) -
     target = RESULT_TYPES[media_type]
     if target != QueryResultsFormat.TSV:
         tsv = parse_query_results(tsv, QueryResultsFormat.TSV).serialize(format=target)
-    return Shaped(tsv, media_type, len(rows), truncated)
+    return Shaped(_checked(tsv, max_bytes), media_type, len(rows), truncated)
 
 
 def shape_boolean(result: QueryBoolean, media_type: str | None) -> Shaped:
@@ -91,22 +128,37 @@ def shape_boolean(result: QueryBoolean, media_type: str | None) -> Shaped:
 
 
 def shape_triples(
-    triples: Any, media_type: str | None, cap: int, prefixes: dict[str, str] | None = None
+    triples: Any,
+    media_type: str | None,
+    cap: int,
+    prefixes: dict[str, str] | None = None,
+    max_bytes: int = UNLIMITED,
 ) -> Shaped:
     """Serialise at most ``cap`` triples of a CONSTRUCT/DESCRIBE in the requested syntax."""
     if media_type is None:
         raise NotAcceptable("CONSTRUCT/DESCRIBE")
-    kept = list(islice(triples, cap + 1))
+    kept, size = [], 0
+    for triple in islice(triples, cap + 1):
+        kept.append(triple)
+        size += len(str(triple))  # about its N-Triples size: stop before building too much
+        if size > 2 * max_bytes:
+            raise AnswerTooLarge(max_bytes)
     truncated = len(kept) > cap
     kept = kept[:cap]
-    body = serialize(kept, format=GRAPH_TYPES[media_type], prefixes=prefixes)
-    return Shaped(body or b"", media_type, len(kept), truncated)
+    body = serialize(kept, format=GRAPH_TYPES[media_type], prefixes=prefixes) or b""
+    return Shaped(_checked(body, max_bytes), media_type, len(kept), truncated)
 
 
-def shape(results: Any, formats: Formats, cap: int, prefixes: dict[str, str] | None) -> Shaped:
-    """Serialise any query result under the cap, in the negotiated format for its form."""
+def shape(
+    results: Any,
+    formats: Formats,
+    cap: int,
+    prefixes: dict[str, str] | None,
+    max_bytes: int = UNLIMITED,
+) -> Shaped:
+    """Serialise any query result under the row and byte caps, in the negotiated format."""
     if isinstance(results, QueryBoolean):
         return shape_boolean(results, formats.boolean)
     if isinstance(results, QuerySolutions):
-        return shape_solutions(results, formats.results, cap)
-    return shape_triples(results, formats.graph, cap, prefixes)
+        return shape_solutions(results, formats.results, cap, max_bytes)
+    return shape_triples(results, formats.graph, cap, prefixes, max_bytes)

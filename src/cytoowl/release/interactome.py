@@ -1,0 +1,121 @@
+"""The interactome export: one TSV row per ligand-receptor interaction of the release graph.
+
+Columns follow the LIANA / CellPhoneDB convention for custom resources (complex subunits joined
+by ``_``); see docs/interactions.md. Rows are read from the reasoned release graph, so the export
+always agrees with the OWL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib.namespace import SKOS
+
+from cytoowl.build.assemble import BINDS_RECEPTOR, CYTO, HAS_PART, OIO
+
+COLUMNS = [
+    "ligand_id",
+    "ligand_label",
+    "ligand_symbol",
+    "interaction_type",
+    "receptor_id",
+    "receptor_label",
+    "receptor_symbol",
+    "ligand_family",
+    "receptor_superfamily",
+    "sources",
+]
+STRUCTURAL_FAMILIES = [
+    CYTO[n] for n in ("0000002", "0000008", "0000009", "0000010", "0000011", "0000016")
+]
+RECEPTOR_CHAIN = CYTO["0000031"]
+# Roles, not superfamilies: the chain itself and the HIV-1 co-receptor role class.
+NOT_SUPERFAMILIES = {RECEPTOR_CHAIN, CYTO["0000062"]}
+
+
+def curie(iri: URIRef) -> str:
+    return "CYTO:" + str(iri).removeprefix(str(CYTO))
+
+
+def interaction_types(graph: Graph) -> set[URIRef]:
+    """'binds receptor' and its sub-properties."""
+    return {BINDS_RECEPTOR, *graph.transitive_subjects(RDFS.subPropertyOf, BINDS_RECEPTOR)}  # type: ignore[arg-type]
+
+
+def genes(graph: Graph, entity: URIRef) -> list[URIRef]:
+    """The gene products of an entity: itself, or the parts of a complex."""
+    parts = sorted(graph.objects(entity, HAS_PART))
+    return parts or [entity]  # type: ignore[list-item]
+
+
+def symbol(graph: Graph, entity: URIRef) -> str:
+    return "_".join(sorted(str(graph.value(g, SKOS.notation)) for g in genes(graph, entity)))
+
+
+def most_specific(graph: Graph, types: set[URIRef], roots: list[URIRef]) -> list[URIRef]:
+    """Types under one of ``roots`` that no other such type is a subclass of."""
+    under = {
+        t
+        for t in types
+        if any(r in set(graph.transitive_objects(t, RDFS.subClassOf)) for r in roots)
+    }
+    return sorted(
+        t
+        for t in under
+        if not any(o != t and t in set(graph.transitive_objects(o, RDFS.subClassOf)) for o in under)
+    )
+
+
+def labels(graph: Graph, iris: list[URIRef]) -> str:
+    return ";".join(str(graph.value(i, RDFS.label)) for i in iris)
+
+
+def family(graph: Graph, entity: URIRef, roots: list[URIRef], exclude: set[URIRef]) -> str:
+    types: set[URIRef] = set()
+    for gene in {entity, *genes(graph, entity)}:
+        types |= {t for t in graph.objects(gene, RDF.type) if isinstance(t, URIRef)}
+    return labels(graph, [t for t in most_specific(graph, types, roots) if t not in exclude])
+
+
+def axiom_sources(graph: Graph, s: URIRef, p: URIRef, o: URIRef) -> str:
+    found: set[str] = set()
+    for axiom in graph.subjects(OWL.annotatedSource, s):
+        if (axiom, OWL.annotatedProperty, p) in graph and (axiom, OWL.annotatedTarget, o) in graph:
+            found |= {str(v) for v in graph.objects(axiom, OIO.source)}
+    return ";".join(sorted(found))
+
+
+def interaction_rows(graph: Graph) -> list[dict[str, str]]:
+    """One row per (ligand, receptor): its most specific interaction type."""
+    specific = interaction_types(graph) - {BINDS_RECEPTOR}
+    rows = []
+    for ligand, receptor in sorted(set(graph.subject_objects(BINDS_RECEPTOR))):
+        typed = [p for p in specific if (ligand, p, receptor) in graph]
+        prop = typed[0] if len(typed) == 1 else BINDS_RECEPTOR
+        rows.append(
+            {
+                "ligand_id": curie(ligand),  # type: ignore[arg-type]
+                "ligand_label": str(graph.value(ligand, RDFS.label)),
+                "ligand_symbol": symbol(graph, ligand),  # type: ignore[arg-type]
+                "interaction_type": str(graph.value(prop, RDFS.label)),
+                "receptor_id": curie(receptor),  # type: ignore[arg-type]
+                "receptor_label": str(graph.value(receptor, RDFS.label)),
+                "receptor_symbol": symbol(graph, receptor),  # type: ignore[arg-type]
+                "ligand_family": family(graph, ligand, STRUCTURAL_FAMILIES, set()),  # type: ignore[arg-type]
+                "receptor_superfamily": family(
+                    graph, receptor, [RECEPTOR_CHAIN], NOT_SUPERFAMILIES
+                ),  # type: ignore[arg-type]
+                "sources": axiom_sources(graph, ligand, prop, receptor),  # type: ignore[arg-type]
+            }
+        )
+    return rows
+
+
+def interactions_tsv(graph: Graph) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS, delimiter="\t", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(interaction_rows(graph))
+    return out.getvalue()
