@@ -150,6 +150,8 @@ NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 MaxQueryMem = 1G
 ThreadsPerQuery = 2
+; a publish switch is one DELETE/INSERT statement: let its log image reach 2 GB
+TransactionAfterImageLimit = 2000000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http}

@@ -53,4 +53,5 @@ def load(
         console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     verb = "already loaded" if loaded.skipped else "loaded"
-    console.print(f"[green]{verb}[/green] {loaded.triples} triples in <{target}>", highlight=False)
+    size = f"{loaded.bytes / 2**20:.1f} MiB" if loaded.bytes >= 2**20 else f"{loaded.bytes} bytes"
+    console.print(f"[green]{verb}[/green] {size} of RDF into <{target}>", highlight=False)
