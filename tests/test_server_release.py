@@ -18,9 +18,8 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from cytoowl import paths, vocab
-from cytoowl.serve import dataset
-from cytoowl.serve.dataset import Sources
+from cytoowl import dataset, paths, vocab
+from cytoowl.dataset import Sources
 from server_fixtures import app_client, release_sources  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow

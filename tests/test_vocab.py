@@ -107,7 +107,7 @@ def test_sssom_rows_are_release_triples(release_graph: Graph) -> None:
 
 
 def test_term_page_links_each_xref_to_its_release_iri(release_graph: Graph) -> None:
-    from cytoowl.serve.dataset import Sources
+    from cytoowl.dataset import Sources
 
     il2 = URIRef(vocab.expand("CYTO:0001117"))
     xrefs = [curie for s, curie in _xrefs(release_graph) if s == il2]

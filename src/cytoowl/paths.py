@@ -26,7 +26,7 @@ PACKAGED = {
         "docs",
     ],
     "shapes": ["*.ttl"],
-    "sparql": ["cq", "qc"],
+    "sparql": ["cq", "qc", "joins"],
     "examples": ["*.ttl"],
 }
 
@@ -141,6 +141,11 @@ class Layout:
         return self.root / "sparql" / "qc"
 
     @property
+    def joins_dir(self) -> Path:
+        """Example queries joining cytoowl with other ontologies (CL, GO, MONDO)."""
+        return self.root / "sparql" / "joins"
+
+    @property
     def examples_dir(self) -> Path:
         return self.root / "examples"
 
@@ -152,5 +157,6 @@ SOURCE_DIR = LAYOUT.source_dir
 SHAPES_DIR = LAYOUT.shapes_dir
 CQ_DIR = LAYOUT.cq_dir
 QC_DIR = LAYOUT.qc_dir
+JOINS_DIR = LAYOUT.joins_dir
 EXAMPLES_DIR = LAYOUT.examples_dir
 RELEASE = LAYOUT.release

@@ -100,7 +100,7 @@ def run_pipeline(
 
     step("SHACL validation (shapes/)")
     t = time.perf_counter()
-    outcome = validate.validate_graphs(graph, graph)
+    outcome = validate.validate_graph(graph)
     if outcome.violations:
         raise BuildError("SHACL violations:\n" + outcome.text(limit=20))
     report.timings["shacl"] = time.perf_counter() - t

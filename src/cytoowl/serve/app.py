@@ -27,8 +27,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cytoowl import formats, vocab
+from cytoowl.dataset import Example, Sources
 from cytoowl.serve import browse, pages, service_description
-from cytoowl.serve.dataset import Example, Sources
 from cytoowl.serve.health import add_health_routes
 from cytoowl.serve.protocol import (
     FORMAT_NAMES,
@@ -39,6 +39,7 @@ from cytoowl.serve.protocol import (
     negotiate,
 )
 from cytoowl.serve.store import QueryRequest, Store, StoreError, open_store
+from cytoowl.serve.validation import add_validation_routes
 from cytoowl.settings import Settings, load_settings
 
 HERE = Path(__file__).parent
@@ -212,9 +213,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await state.store.start()
         try:
-            state.stats = await service_description.collect(
-                state.store, max(settings.query_timeout_s, 300)
-            )
+            try:
+                state.stats = await service_description.collect(
+                    state.store, max(settings.query_timeout_s, 300)
+                )
+            except StoreError as exc:  # a remote store that is down: serve 503s until it is up
+                logging.getLogger("cytoowl.serve").warning("no statistics: %s", exc.message)
             state.downloads = _downloads(sources, state.stats.version)
             state.examples = sources.examples()
             state.browser = await browse.Browser.load(
@@ -234,6 +238,7 @@ def create_app(
     _add_page_routes(app, state, templates)
     browse.add_routes(app, state, templates)
     add_health_routes(app, state)
+    add_validation_routes(app, settings, templates)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # inside CORS: 413s get it too
     app.add_middleware(
         CORSMiddleware,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from cytoowl.serve import dataset
+from cytoowl import dataset
 from cytoowl.serve.protocol import GRAPH_TYPES, RESULT_TYPES
 from cytoowl.serve.store import Store
 from cytoowl.settings import Settings
