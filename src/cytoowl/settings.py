@@ -51,6 +51,13 @@ class Settings(BaseSettings):
             "query_timeout_s", "timeout", "CYTOOWL_TIMEOUT", "CYTOOWL_QUERY_TIMEOUT"
         ),
     )
+    validate_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="seconds a POST /validate may run",
+        validation_alias=_env("validate_timeout_s", "CYTOOWL_VALIDATE_TIMEOUT"),
+    )
     row_limit: int = Field(10_000, ge=1, le=10_000_000, description="rows (or triples) per answer")
     max_body_bytes: int = Field(
         1_000_000,

@@ -39,6 +39,7 @@ from cytoowl.serve.protocol import (
     negotiate,
 )
 from cytoowl.serve.store import QueryRequest, Store, StoreError, open_store
+from cytoowl.serve.validation import add_validation_routes
 from cytoowl.settings import Settings, load_settings
 
 HERE = Path(__file__).parent
@@ -241,6 +242,7 @@ def create_app(
     _add_page_routes(app, state, templates)
     browse.add_routes(app, state, templates)
     add_health_routes(app, state)
+    add_validation_routes(app, settings, templates)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # inside CORS: 413s get it too
     app.add_middleware(
         CORSMiddleware,
@@ -413,6 +415,11 @@ def _add_page_routes(app: FastAPI, state: _State, templates: Jinja2Templates) ->
     @app.api_route("/downloads/{name:path}", methods=["GET", "HEAD"])
     async def download(request: Request, name: str) -> Response:
         return _send_file(request, state, name, templates)
+
+    @app.api_route("/docs", methods=["GET", "HEAD"])
+    async def reference_docs(request: Request) -> Response:
+        """The HTML reference the build generates (ontology/docs/index.html)."""
+        return _send_file(request, state, "docs/index.html", templates)
 
     for release_file in ("cytoowl.owl", "cytoowl.ttl", "cytoowl.jsonld", "cytoowl-base.owl"):
         # The ontology IRI (and its siblings) dereference to the release file itself.
