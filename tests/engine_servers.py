@@ -152,6 +152,8 @@ MaxQueryMem = 1G
 ThreadsPerQuery = 2
 ; a publish switch is one DELETE/INSERT statement: let its log image reach 2 GB
 TransactionAfterImageLimit = 2000000000
+; the catalog of search and browse pages with ORDER BY ... OFFSET past 10,000 rows
+MaxSortedTopRows = 1000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http}

@@ -221,9 +221,13 @@ def create_app(
                 logging.getLogger("cytoowl.serve").warning("no statistics: %s", exc.message)
             state.downloads = _downloads(sources, state.stats.version)
             state.examples = sources.examples()
-            state.browser = await browse.Browser.load(
-                state.store, max(settings.query_timeout_s, 300)
-            )
+            try:
+                state.browser = await browse.Browser.load(
+                    state.store, max(settings.query_timeout_s, 300)
+                )
+            except StoreError as exc:  # e.g. a remote store down, or refusing deep pages
+                logging.getLogger("cytoowl.serve").warning("empty catalog: %s", exc.message)
+                state.browser = browse.Browser(browse.Catalog())
             yield
         finally:
             await state.store.close()
