@@ -237,10 +237,10 @@ MUTATIONS = {
         "[Violation] rdfs:label",
     ),
     "hgnc-exact-match-disagrees": (
-        "DELETE DATA { CYTO:0001140 skos:exactMatch <http://identifiers.org/hgnc/6018> } ;"
-        " INSERT DATA { CYTO:0001140 skos:exactMatch <http://identifiers.org/hgnc/6001> }",
+        "DELETE DATA { CYTO:0001140 obo:RO_0002204 <http://identifiers.org/hgnc/6018> } ;"
+        " INSERT DATA { CYTO:0001140 obo:RO_0002204 <http://identifiers.org/hgnc/6001> }",
         IL6,
-        "[Violation] skos:exactMatch = HGNC:6001",
+        "[Violation] RO:0002204 = HGNC:6001",
     ),
     "definition-removed": (
         "DELETE WHERE { CYTO:0001140 obo:IAO_0000115 ?definition }",
