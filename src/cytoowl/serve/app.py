@@ -211,9 +211,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await state.store.start()
         try:
-            state.stats = await service_description.collect(
-                state.store, max(settings.query_timeout_s, 300)
-            )
+            state.stats = await state.store.statistics(max(settings.query_timeout_s, 300))
             state.downloads = _downloads(sources, state.stats.version)
             state.examples = sources.examples()
             yield

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import shutil
 import tempfile
 from abc import ABC, abstractmethod
@@ -33,6 +32,7 @@ from pyoxigraph import (
 from pyoxigraph import Store as OxStore
 
 from cytoowl.serve import dataset
+from cytoowl.serve.loader import FINGERPRINT, load_in_child
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -43,6 +43,7 @@ from cytoowl.serve.protocol import (
     shape,
 )
 from cytoowl.serve.query_worker import execute
+from cytoowl.serve.statistics import QUERIES, Stats, compute
 from cytoowl.serve.workers import PoolConfig, WorkerError, WorkerPool
 from cytoowl.settings import Settings
 
@@ -108,6 +109,11 @@ class Store(ABC):
         result = await self.query(QueryRequest(query, _JSON_ONLY), timeout)
         return list(parse_query_results(result.body, QueryResultsFormat.JSON))
 
+    async def statistics(self, timeout: float) -> Stats:
+        """VoID numbers and the ontology header (counted by queries; embedded: cached)."""
+        answers = {query: await self.select(query, timeout) for query in QUERIES}
+        return compute(answers.__getitem__)
+
     async def ready(self) -> tuple[bool, str]:
         """Whether queries can be answered now, without waiting behind user queries."""
         return await self.healthy(), "the store answers"
@@ -138,6 +144,7 @@ class EmbeddedStore(Store):
         self._pool: WorkerPool | None = None
         self._repairing: asyncio.Task[None] | None = None
         self._repair_lock = asyncio.Lock()
+        self._stats: Stats | None = None
 
     @property
     def directory(self) -> Path:
@@ -148,7 +155,7 @@ class EmbeddedStore(Store):
         return Path(self._tmp)
 
     async def start(self) -> None:
-        await asyncio.to_thread(load_store, self.sources, self.directory)
+        self._stats = await load_in_child(self.sources, self.directory)
         self._local = OxStore.read_only(str(self.directory))
         self._pool = WorkerPool(
             PoolConfig(
@@ -167,8 +174,11 @@ class EmbeddedStore(Store):
         """Before a worker restarts: reload the store if its directory has vanished."""
         async with self._repair_lock:  # one reload at a time (start-up of workers, /ready)
             if not (self.directory / FINGERPRINT).exists():
-                await asyncio.to_thread(load_store, self.sources, self.directory)
+                self._stats = await load_in_child(self.sources, self.directory)
                 self._local = OxStore.read_only(str(self.directory))
+
+    async def statistics(self, timeout: float) -> Stats:
+        return self._stats if self._stats is not None else await super().statistics(timeout)
 
     async def ready(self) -> tuple[bool, str]:
         if self._pool is None:
@@ -227,53 +237,6 @@ class EmbeddedStore(Store):
             if len(seen) >= limit:
                 break
         return list(seen)
-
-
-FINGERPRINT = ".cytoowl-fingerprint"  # written last: the load is complete
-OWNED = ".cytoowl-store"  # written first: cytoowl created this directory and may delete it
-
-
-class StoreDirError(Exception):
-    """The store directory cannot be used (e.g. it holds files cytoowl did not create)."""
-
-
-def load_store(sources: dataset.Sources, directory: Path) -> None:
-    """Load release, shapes and examples into named graphs under ``directory``.
-
-    Skipped when the directory already holds a load of the same files (fingerprint). An
-    outdated store is deleted only if cytoowl created it (the ``.cytoowl-store`` marker);
-    a non-empty directory without the marker is refused, never deleted.
-    """
-    marker = directory / FINGERPRINT
-    fingerprint = sources.fingerprint()
-    if marker.exists() and marker.read_text() == fingerprint:
-        return
-    if directory.exists() and any(directory.iterdir()):
-        if not (directory / OWNED).is_file():
-            raise StoreDirError(
-                f"refusing to use the store directory {directory}: it is not empty and was not "
-                f"created by cytoowl (no {OWNED} file); give an empty or new directory"
-            )
-        shutil.rmtree(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / OWNED).write_text("created by cytoowl; deleted and rebuilt when outdated\n")
-    store = OxStore(str(directory))
-    if sources.ontology_file.exists():
-        store.bulk_load(
-            path=str(sources.ontology_file),
-            format=dataset.rdf_format(sources.ontology_file),
-            to_graph=NamedNode(dataset.ONTOLOGY_GRAPH),
-        )
-    for shapes in sources.shape_files():
-        store.bulk_load(
-            path=str(shapes), format=RdfFormat.TURTLE, to_graph=NamedNode(dataset.SHAPES_GRAPH)
-        )
-    store.extend(list(dataset.example_quads(sources.examples())))
-    store.flush()
-    store.optimize()
-    del store
-    gc.collect()  # close the read-write handle before read-only ones open
-    marker.write_text(fingerprint)
 
 
 def _too_large(cap: int) -> str:
