@@ -114,6 +114,10 @@ class Store(ABC):
         answers = {query: await self.select(query, timeout) for query in QUERIES}
         return compute(answers.__getitem__)
 
+    def lookup(self, request: QueryRequest) -> QueryResult | None:
+        """Answer a bounded lookup at once, in-process, or None to go the general way."""
+        return None
+
     async def ready(self) -> tuple[bool, str]:
         """Whether queries can be answered now, without waiting behind user queries."""
         return await self.healthy(), "the store answers"
@@ -165,6 +169,7 @@ class EmbeddedStore(Store):
                 self.settings.worker_memory_mb,
                 self.settings.worker_start_timeout_s,
                 self.settings.worker_restarts,
+                self.settings.worker_nice,
             ),
             before_spawn=self._repair,
         )
@@ -199,9 +204,8 @@ class EmbeddedStore(Store):
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
-    async def query(self, request: QueryRequest, timeout: float | None = None) -> QueryResult:
-        assert self._pool is not None, "store not started"
-        job = {
+    def _job(self, request: QueryRequest) -> dict[str, Any]:
+        return {
             "query": request.query,
             "formats": request.formats.__dict__,
             "default_graphs": list(request.default_graphs),
@@ -211,16 +215,28 @@ class EmbeddedStore(Store):
             "prefixes": request.prefixes,
             "base": request.base,
         }
+
+    def lookup(self, request: QueryRequest) -> QueryResult | None:
         if (
-            self._local is not None
-            and not job["default_graphs"]
-            and not job["named_graphs"]
-            and is_bounded_lookup(request.query)
+            self._local is None
+            or request.default_graphs
+            or request.named_graphs
+            or not is_bounded_lookup(request.query)
         ):
-            # In-process, see is_bounded_lookup: at most row_limit rows of one index scan.
-            return _result(*execute(self._local, job, self.settings.service_allowlist))
+            return None
+        # In-process, see is_bounded_lookup: at most row_limit rows of one index scan.
+        job = self._job(request)
+        return _result(*execute(self._local, job, self.settings.service_allowlist))
+
+    async def query(self, request: QueryRequest, timeout: float | None = None) -> QueryResult:
+        assert self._pool is not None, "store not started"
+        found = self.lookup(request)
+        if found is not None:
+            return found
         try:
-            header, body = await self._pool.run(job, timeout or self.settings.query_timeout_s)
+            header, body = await self._pool.run(
+                self._job(request), timeout or self.settings.query_timeout_s
+            )
         except WorkerError as e:
             raise StoreError(e.status, e.message) from None
         return _result(header, body)
