@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint build check system-deps clean
+.PHONY: serve test lint build check system-deps assets clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,12 @@ $(STAMP): pyproject.toml setup.py
 system-deps:
 	@./scripts/system-deps.sh
 
-serve: system-deps $(STAMP)
+# The query page's editor (YASGUI) from npm into the package's static folder; skipped when
+# present, and when npm is missing (the page then falls back to its plain editor).
+assets:
+	@./scripts/assets.sh
+
+serve: system-deps assets $(STAMP)
 	$(BIN)/cytoowl build --if-missing
 	$(BIN)/cytoowl serve
 
@@ -33,9 +38,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts setup.py
 	$(BIN)/ruff format --check src tests benchmarks scripts setup.py
 
-test: system-deps $(STAMP)
+test: system-deps assets $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts setup.py
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache web/node_modules src/cytoowl/serve/static/vendor

@@ -1,5 +1,9 @@
 """Benchmark: cytoowl serve versus Oxigraph server and rdflib-endpoint on the same data.
 
+The ``search`` workload is what a search box sends: cytoowl's ``/api/suggest`` (exact ids,
+prefixes typed so far, typos), against the SPARQL a client of a plain endpoint has to send
+instead (a CONTAINS filter over labels and synonyms, Oxigraph only; rdflib needs minutes).
+
 Generates a seeded ontology-like dataset (classes with a hierarchy, labelled individuals
 with synonyms, xrefs and relations), serves it from the three servers on loopback ports,
 replays the same query mix at several concurrencies (bounded in time and count), and
@@ -135,6 +139,36 @@ def mix_query(data: Dataset, rng: random.Random) -> Query:
 
 def lookup_query(data: Dataset, rng: random.Random) -> Query:
     return (f"SELECT ?p ?o WHERE {{ <{data.ind(rng.randrange(data.individuals))}> ?p ?o }}", JSON)
+
+
+def search_terms(data: Dataset, rng: random.Random) -> str:
+    """What people type: a symbol, an xref, a label typed so far, a label with a typo."""
+    i = rng.randrange(data.individuals)
+    kind = rng.randrange(4)
+    if kind == 0:
+        return f"P{i}"
+    if kind == 1:
+        return f"HGNC:{i}"
+    if kind == 2:
+        return f"{rng.choice(WORDS)} prot"
+    word = rng.choice(WORDS)
+    return f"{word[:2]}{word[3:]} protein {i}"  # one letter dropped
+
+
+def suggest_call(data: Dataset, rng: random.Random) -> Query:
+    """cytoowl's search API (a request path, not a SPARQL query)."""
+    q = urllib.parse.urlencode({"q": search_terms(data, rng), "limit": 10})
+    return (f"/api/suggest?{q}", "application/json")
+
+
+def search_query(data: Dataset, rng: random.Random) -> Query:
+    """The same look-up as SPARQL, for endpoints without a search API."""
+    text = search_terms(data, rng).lower().replace('"', "")
+    return (
+        f"SELECT DISTINCT ?s ?l WHERE {{ ?s <{RDFS}label>|<{OIO}hasExactSynonym>|"
+        f'<{OIO}hasDbXref> ?l FILTER(CONTAINS(LCASE(STR(?l)), "{text}")) }} LIMIT 10',
+        JSON,
+    )
 
 
 HEAVY: Query = (
@@ -275,10 +309,10 @@ class Cell:
 
 
 def request(conn: http.client.HTTPConnection, path: str, query: Query) -> bool:
+    """GET a SPARQL query at ``path``, or an API path as given (one that starts with /)."""
     text, accept = query
-    conn.request(
-        "GET", f"{path}?{urllib.parse.urlencode({'query': text})}", headers={"Accept": accept}
-    )
+    target = text if text.startswith("/") else f"{path}?{urllib.parse.urlencode({'query': text})}"
+    conn.request("GET", target, headers={"Accept": accept})
     response = conn.getresponse()
     response.read()
     return response.status == 200
@@ -366,6 +400,9 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=20_000, help="per cell")
     parser.add_argument("--servers", default="cytoowl,oxigraph,rdflib-endpoint")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--workloads", default="mix,lookup,search,heavy", help="which of mix,lookup,search,heavy"
+    )
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="cytoowl-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -391,10 +428,15 @@ def main() -> None:
     for name in names:
         print(f"{name}:", flush=True)
         with running(starters[name], data, work) as server:
-            for workload, make in (
+            search = suggest_call if name == "cytoowl" else search_query
+            workloads = [
                 ("mix", lambda r: mix_query(data, r)),
                 ("lookup", lambda r: lookup_query(data, r)),
-            ):
+            ]
+            if name != "rdflib-endpoint":  # rdflib takes seconds per CONTAINS scan
+                workloads.append(("search", lambda r, s=search: s(data, r)))
+            chosen = args.workloads.split(",")
+            for workload, make in [w for w in workloads if w[0] in chosen]:
                 load(server, make, 2, 2, 200, args.seed)  # warm-up
                 for clients in levels:
                     cell = load(server, make, clients, args.seconds, args.max_requests, args.seed)
@@ -405,7 +447,7 @@ def main() -> None:
                         f"errors {cell.errors}",
                         flush=True,
                     )
-            if name != "rdflib-endpoint":  # rdflib needs minutes for the heavy query
+            if name != "rdflib-endpoint" and "heavy" in chosen:  # rdflib: minutes
                 with heavy_background(server) as heavy:
                     cell = load(
                         server,
@@ -430,7 +472,7 @@ def main() -> None:
 def report(results: dict, peaks: dict, names: list[str], levels: list[int]) -> None:
     print("\n| workload | clients | server | q/s | p50 ms | p99 ms | vs oxigraph | vs rdflib |")
     print("|---|---|---|---|---|---|---|---|")
-    for workload in ("mix", "lookup", "lookup+heavy"):
+    for workload in ("mix", "lookup", "search", "lookup+heavy"):
         for clients in levels if workload != "lookup+heavy" else [8]:
             ox = results.get(("oxigraph", workload, clients))
             rd = results.get(("rdflib-endpoint", workload, clients))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The outside tools cytoowl's build and tests start: Java and the OWL API (HermiT, DL check),
-# Chromium and its driver (browser tests). Installs nothing when all are present. On Debian the
+# Chromium and its driver (browser tests), npm (set-up only: YASGUI for the query page). Installs nothing when all are present. On Debian the
 # missing packages are installed with apt-get (through sudo when not root); elsewhere the
 # script names each missing tool on its own line and exits 1.
 set -euo pipefail
@@ -12,6 +12,7 @@ declare -A PACKAGE=(
   [/usr/share/java/jaxb-api.jar]=libjaxb-api-java
   [chromium]=chromium
   [chromedriver]=chromium-driver
+  [npm]=npm
 )
 declare -A WHAT=(
   [java]="Java runtime 17+ (HermiT runs on it)"
@@ -20,10 +21,11 @@ declare -A WHAT=(
   [/usr/share/java/jaxb-api.jar]="JAXB API jar in /usr/share/java (Debian libjaxb-api-java)"
   [chromium]="Chromium browser (headless page tests)"
   [chromedriver]="chromedriver matching Chromium"
+  [npm]="npm (set-up only: fetches YASGUI for the query page, scripts/assets.sh)"
 )
 
 missing=()
-for tool in java javac /usr/share/java/owlapi-distribution.jar /usr/share/java/jaxb-api.jar chromium chromedriver; do
+for tool in java javac /usr/share/java/owlapi-distribution.jar /usr/share/java/jaxb-api.jar chromium chromedriver npm; do
   if [[ $tool == /* ]]; then [[ -e $tool ]] || missing+=("$tool"); else command -v "$tool" >/dev/null || missing+=("$tool"); fi
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0

@@ -28,7 +28,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cytoowl import formats, vocab
-from cytoowl.serve import pages, service_description
+from cytoowl.serve import browse, pages, service_description
 from cytoowl.serve.dataset import Example, Sources
 from cytoowl.serve.health import add_health_routes
 from cytoowl.serve.protocol import (
@@ -68,6 +68,7 @@ class _State:
     stats: service_description.Stats = field(default_factory=service_description.Stats)
     downloads: dict[str, Download] = field(default_factory=dict)
     examples: list[Example] = field(default_factory=list)
+    browser: browse.Browser | None = None
 
 
 def _downloads(sources: Sources, version: str) -> dict[str, Download]:
@@ -272,6 +273,9 @@ def create_app(
             state.stats = await state.store.statistics(max(settings.query_timeout_s, 300))
             state.downloads = _downloads(sources, state.stats.version)
             state.examples = sources.examples()
+            state.browser = await browse.Browser.load(
+                state.store, max(settings.query_timeout_s, 300)
+            )
             yield
         finally:
             await state.store.close()
@@ -284,6 +288,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_sparql_routes(app, state, templates)
     _add_page_routes(app, state, templates)
+    browse.add_routes(app, state, templates)
     add_health_routes(app, state)
     app.add_middleware(LookupFastPath, state=state)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # inside CORS: 413s get it too
@@ -451,7 +456,10 @@ def _add_page_routes(app: FastAPI, state: _State, templates: Jinja2Templates) ->
             if page is None:
                 return _not_found(request, templates, f"no term {pages.curie(iri)} in cytoowl")
             return templates.TemplateResponse(
-                request, "term.html", {"state": state, "t": page}, headers={"Vary": "Accept"}
+                request,
+                "term.html",
+                {"state": state, "t": page, "view": browse.term_view(state.browser, iri)},
+                headers={"Vary": "Accept"},
             )
         triples = await pages.term_triples(state.store, iri)
         if not triples:

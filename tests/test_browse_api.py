@@ -1,0 +1,243 @@
+"""The search and hierarchy APIs: what people type finds the right term first, lists come in
+the OLS shape with paging, and every parameter is bounded before any work is done."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cytoowl.serve import browse, catalog, search
+from cytoowl.serve.store import EmbeddedStore, RemoteStore
+from server_fixtures import FIXTURE, app_client, limited_settings, live_url, release_sources  # noqa: F401
+
+IL6 = "CYTO:0001140"
+TNF = "CYTO:0001165"
+
+
+@pytest.fixture(scope="module")
+def release(release_sources) -> Iterator[TestClient]:  # noqa: F811
+    with app_client(release_sources) as client:
+        yield client
+
+
+def suggestions(client: TestClient, q: str, **params) -> list[dict]:
+    response = client.get("/api/suggest", params={"q": q, **params})
+    assert response.status_code == 200, response.text
+    return response.json()["suggestions"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "field"),
+    [
+        ("IL-6", IL6, "exact synonym"),
+        ("IL6", IL6, "exact synonym"),
+        ("interleukin 6", IL6, "label"),
+        ("Interleukin-6", IL6, "label"),
+        ("P05231", IL6, "xref"),
+        ("UniProtKB:P05231", IL6, "xref"),
+        ("HGNC:6018", IL6, "xref"),
+        ("NCBIGene:3569", IL6, "xref"),
+        ("interleukn 6", IL6, "label"),
+        ("TNF-alpha", TNF, "exact synonym"),
+        ("TNF-\N{GREEK SMALL LETTER ALPHA}", TNF, "exact synonym"),
+        ("tumor necrosis factor", TNF, "label"),
+        ("gp130", "CYTO:0002088", "exact synonym"),
+        ("CL:0000066", "CL:0000066", "id"),
+        ("GO:0005125", "GO:0005125", "id"),
+        ("CYTO_0001140", IL6, "id"),
+    ],
+)
+def test_what_people_type_finds_the_term_first(release, typed, expected, field) -> None:
+    first = suggestions(release, typed)[0]
+    assert (first["id"], first["matched"]["field"]) == (expected, field), first
+    assert first["iri"].endswith(expected.split(":")[1])
+    found = release.get("/api/search", params={"q": typed}).json()["results"]
+    assert found[0]["id"] == expected
+
+
+def test_ranking_tiers(release) -> None:
+    hits = suggestions(release, "IL-6", limit=10)
+    assert [h["matched"]["how"] for h in hits[:2]] == ["exact", "prefix"]
+    scores = [h["score"] for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    typo = suggestions(release, "interleukn 6")
+    assert typo[0]["matched"]["how"] == "fuzzy"
+    partial = suggestions(release, "interlukin")  # typed so far, with a typo
+    assert partial and partial[0]["label"].startswith("interleukin")
+
+
+def test_result_fields_and_type_filter(release) -> None:
+    hit = suggestions(release, "gp130 cytokine")[0]
+    assert set(hit) >= {"id", "iri", "label", "type", "matched", "href"}
+    assert hit["type"] == "class" and hit["href"] == "/CYTO_0000022"
+    only = release.get("/api/search", params={"q": "cytokine", "type": "class"}).json()
+    assert only["total"] > 5 and {r["type"] for r in only["results"]} == {"class"}
+    external = suggestions(release, "epithelial cell")[0]
+    assert external["href"] == "http://purl.obolibrary.org/obo/CL_0000066"
+
+
+def test_search_pages(release) -> None:
+    first = release.get("/api/search", params={"q": "interleukin", "size": 5}).json()
+    second = release.get("/api/search", params={"q": "interleukin", "size": 5, "page": 1}).json()
+    assert first["total"] == second["total"] > 10
+    ids = [r["id"] for r in first["results"] + second["results"]]
+    assert len(ids) == len(set(ids)) == 10
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "says"),
+    [
+        ("/api/suggest", {"q": "x" * (search.MAX_QUERY + 1)}, "longer than"),
+        ("/api/suggest", {"q": "il", "limit": "0"}, "limit"),
+        ("/api/suggest", {"q": "il", "limit": str(search.MAX_LIMIT + 1)}, "limit"),
+        ("/api/suggest", {"q": "il", "limit": "ten"}, "limit"),
+        ("/api/suggest", {"q": "il", "type": "gene"}, "type must be"),
+        ("/api/search", {"q": ""}, "give the text"),
+        ("/api/search", {"q": "il", "page": "-1"}, "page"),
+        ("/api/search", {"q": "il", "size": "1000"}, "size"),
+        ("/api/search", {"q": "il", "page": "9999", "size": "100"}, "page * size"),
+        ("/api/terms/CYTO:0000001/children", {"page": "x"}, "page"),
+    ],
+)
+def test_bad_parameters_are_400_naming_the_parameter(release, path, params, says) -> None:
+    response = release.get(path, params=params)
+    assert response.status_code == 400
+    assert says in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "a" * search.MAX_QUERY,
+        " ".join("abcdefghijklmnopqrstuvwxyz"[i % 26] for i in range(99)),
+        "% _ * ? [ ] ( ) { } \\ / : ; ' \" < > & |",
+        "\N{GREEK SMALL LETTER ALPHA}" * 100,
+        "zzzzzzzzzz qqqqqqqqqq xxxxxxxxxx",
+        "\x00\x01 il",
+    ],
+)
+def test_hostile_queries_are_answered_and_bounded(release, hostile) -> None:
+    hits = suggestions(release, hostile, limit=search.MAX_LIMIT)
+    assert len(hits) <= search.MAX_LIMIT
+    total = release.get("/api/search", params={"q": hostile}).json()["total"]
+    assert total <= search.MAX_HITS
+
+
+def test_empty_suggest_is_an_empty_list(release) -> None:
+    assert suggestions(release, "   ") == []
+
+
+# --- hierarchy ------------------------------------------------------------------------------
+
+
+def embedded(client: TestClient, path: str, key: str = "terms", **params) -> list[str]:
+    response = client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return [t["id"] for t in response.json()["_embedded"][key]]
+
+
+def test_term_in_the_ols_shape(release) -> None:
+    term = release.get(f"/api/terms/{IL6}").json()
+    assert term["label"] == "interleukin 6" and term["obo_id"] == IL6
+    assert term["short_form"] == "CYTO_0001140" and term["type"] == "individual"
+    assert {k: v for k, v in term["obo_xref"][0].items() if k != "url"} == {
+        "database": "HGNC",
+        "id": "6018",
+    }
+    assert {"name": "IL-6", "scope": "exact"} in term["obo_synonym"]
+    assert term["_links"]["parents"]["href"] == f"/api/terms/{IL6}/parents"
+    by_iri = release.get("/api/terms", params={"iri": term["iri"]}).json()
+    assert by_iri["id"] == IL6
+    assert release.get("/api/terms/CYTO_0001140").json()["id"] == IL6
+    cytokine = release.get("/api/terms/CYTO:0000001").json()
+    assert cytokine["is_root"] and cytokine["has_children"]
+
+
+def test_children_parents_ancestors_descendants_instances(release) -> None:
+    children = embedded(release, "/api/terms/CYTO:0000003/children")
+    assert children == ["CYTO:0000006", "CYTO:0000007"]  # long-, short-chain
+    assert "CYTO:0000022" in embedded(release, f"/api/terms/{IL6}/parents", size="50")
+    ancestors = embedded(release, f"/api/terms/{IL6}/ancestors", size="50")
+    assert {"CYTO:0000001", "CYTO:0000002", "CYTO:0000003", "CYTO:0000006"} <= set(ancestors)
+    descendants = embedded(release, "/api/terms/CYTO:0000001/descendants", size="100")
+    assert {"CYTO:0000012", "CYTO:0000006"} <= set(descendants)  # CC chemokine, long-chain
+    # gp130 cytokine is a defined class: it sits under cytokine through its definition.
+    assert "CYTO:0000022" in embedded(release, "/api/terms/CYTO:0000001/children", size="50")
+    members = embedded(release, "/api/terms/CYTO:0000022/instances", "individuals", size="50")
+    assert IL6 in members
+
+
+def test_paging_links(release) -> None:
+    path = "/api/terms/CYTO:0000001/instances"
+    page = release.get(path, params={"page": "1", "size": "5"}).json()
+    assert page["page"]["number"] == 1 and page["page"]["size"] == 5
+    assert page["page"]["totalElements"] > 100
+    assert len(page["_embedded"]["individuals"]) == 5
+    assert page["_links"]["next"]["href"] == f"{path}?page=2&size=5"
+    assert page["_links"]["prev"]["href"] == f"{path}?page=0&size=5"
+    last = page["page"]["totalPages"] - 1
+    tail = release.get(path, params={"page": str(last), "size": "5"}).json()
+    assert "next" not in tail["_links"] and tail["_embedded"]["individuals"]
+
+
+def test_unknown_terms_and_lists_are_404(release) -> None:
+    assert release.get("/api/terms/CYTO:9999999").status_code == 404
+    assert release.get("/api/terms/NOPE:1/children").status_code == 404
+    response = release.get(f"/api/terms/{IL6}/siblings")
+    assert response.status_code == 404 and "children" in response.json()["error"]
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def test_every_page_has_the_search_box(release) -> None:
+    for path in ("/", "/tree", "/search?q=IL6", "/sparql", "/CYTO_0001140", "/CYTO_9999999"):
+        response = release.get(path, headers={"Accept": "text/html"})
+        assert '<input type="search"' in response.text, path
+
+
+def test_term_page_diagrams(release) -> None:
+    page = release.get("/CYTO_0003011").text  # interleukin-6 receptor complex
+    assert 'id="complex-diagram"' in page and 'data-chain="IL6ST"' in page
+    assert 'class="shared" data-chain="IL6ST"' in page
+    assert 'class="chain" data-chain="IL6R"' in page
+    network = release.get("/CYTO_0000010").text  # IL-17 family cytokine
+    assert 'id="family-network"' in network and "IL17RA" in network
+
+
+def test_query_page_falls_back_without_yasgui(release, monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(browse, "YASGUI", tmp_path / "absent")
+    page = release.get("/sparql", headers={"Accept": "text/html"}).text
+    assert "/static/query.js" in page and "yasgui.min.js" not in page
+
+
+# --- the snapshot over either store ---------------------------------------------------------
+
+
+def test_catalog_over_a_remote_store_equals_the_embedded_one(live_url: str) -> None:  # noqa: F811
+    async def load(store) -> catalog.Catalog:
+        await store.start()
+        try:
+            return await catalog.load(store)
+        finally:
+            await store.close()
+
+    settings = limited_settings(row_limit=7)  # pages smaller than the data
+    local = asyncio.run(load(EmbeddedStore(limited_settings(), FIXTURE)))
+    remote = asyncio.run(load(RemoteStore(settings, live_url + "/sparql")))
+    assert local.terms == remote.terms and len(local.terms) > 5
+    assert local.parents == remote.parents and local.types == remote.types
+    assert local.binds == remote.binds and local.binds  # binds receptor found by its label
+    assert local.binding_properties == remote.binding_properties
+
+
+def test_catalog_fits_under_a_small_answer_cap() -> None:
+    """Pages shrink until each answer fits the byte cap; search still finds the terms."""
+    with app_client(max_answer_bytes=2_000) as client:
+        first = suggestions(client, "IL-2")[0]
+        assert first["id"] == "CYTO:0000100" and first["matched"]["field"] == "exact synonym"
+        children = embedded(client, "/api/terms/CYTO:0000001/children")
+        assert children == ["CYTO:0000011", "CYTO:0000002"]
