@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The outside tools cytoowl's build and tests start: Java and the OWL API (HermiT, DL check),
-# Chromium and its driver (browser tests), npm (set-up only: YASGUI for the query page). Installs nothing when all are present. On Debian the
-# missing packages are installed with apt-get (through sudo when not root); elsewhere the
-# script names each missing tool on its own line and exits 1.
+# Chromium and its driver (browser tests), npm (set-up only: YASGUI for the query page),
+# Virtuoso (engine integration tests: they start their own throwaway database, never the
+# packaged service). Installs nothing when all are present. On Debian the missing packages
+# are installed with apt-get (through sudo when not root); elsewhere the script names each
+# missing tool on its own line and exits 1.
 set -euo pipefail
 
 declare -A PACKAGE=(
@@ -12,6 +14,7 @@ declare -A PACKAGE=(
   [/usr/share/java/jaxb-api.jar]=libjaxb-api-java
   [chromium]=chromium
   [chromedriver]=chromium-driver
+  [virtuoso-t]=virtuoso-opensource
   [npm]=npm
 )
 declare -A WHAT=(
@@ -21,11 +24,12 @@ declare -A WHAT=(
   [/usr/share/java/jaxb-api.jar]="JAXB API jar in /usr/share/java (Debian libjaxb-api-java)"
   [chromium]="Chromium browser (headless page tests)"
   [chromedriver]="chromedriver matching Chromium"
+  [virtuoso-t]="Virtuoso 7 (engine integration tests; started by the tests, never as a service)"
   [npm]="npm (set-up only: fetches YASGUI for the query page, scripts/assets.sh)"
 )
 
 missing=()
-for tool in java javac /usr/share/java/owlapi-distribution.jar /usr/share/java/jaxb-api.jar chromium chromedriver npm; do
+for tool in java javac /usr/share/java/owlapi-distribution.jar /usr/share/java/jaxb-api.jar chromium chromedriver npm virtuoso-t; do
   if [[ $tool == /* ]]; then [[ -e $tool ]] || missing+=("$tool"); else command -v "$tool" >/dev/null || missing+=("$tool"); fi
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph, URIRef
 
 from cytoowl import paths
 
@@ -21,3 +21,19 @@ def release_store() -> pyoxigraph.Store:
     store = pyoxigraph.Store()
     store.load(path=str(paths.RELEASE.ttl), format=pyoxigraph.RdfFormat.TURTLE)
     return store
+
+
+@pytest.fixture(scope="session")
+def tbox_graph() -> Graph:
+    """The curated TBox (ontology/src/tbox/) without its statements about individuals.
+
+    The TBox files also annotate a few release individuals (e.g. CYTO:0000113 notes on IL6),
+    which they do not declare; fixtures that stand for an ontology get only the TBox proper.
+    """
+    graph = Graph()
+    for path in sorted((paths.SOURCE_DIR / "tbox").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    for subject in set(graph.subjects()):
+        if isinstance(subject, URIRef) and (subject, RDF.type, None) not in graph:
+            graph.remove((subject, None, None))
+    return graph

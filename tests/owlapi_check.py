@@ -6,8 +6,11 @@ the counts and OWL 2 DL profile violations it prints. Used by the tests and the 
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import subprocess
 import tempfile
+from functools import cache
 from pathlib import Path
 
 JAVA_DIR = Path("/usr/share/java")
@@ -29,6 +32,9 @@ JARS = [
     "httpclient",
     "httpcore",
     "commons-logging",
+    "jsonld-java",  # with rdf4j-util: the JSON-LD parser (rdf4j-rio-jsonld)
+    "rdf4j-util",
+    "httpclient-cache",
 ]
 JAR_GLOBS = ["rdf4j-model*.jar", "rdf4j-rio-*.jar", "jackson-*.jar"]
 CHECKER = Path(__file__).parent / "java" / "DLProfileCheck.java"
@@ -54,18 +60,34 @@ def compile_checker(out_dir: Path) -> None:
     )
 
 
-def check_dl_profile(owl_file: Path) -> dict[str, object]:
-    """Load ``owl_file`` (RDF/XML) with the OWL API; return counts and violation lines."""
-    with tempfile.TemporaryDirectory(prefix="cytoowl-owlapi-") as tmp:
-        compile_checker(Path(tmp))
-        proc = subprocess.run(
-            ["java", "-cp", f"{classpath()}:{tmp}", "DLProfileCheck", str(owl_file)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+@cache
+def compiled_checker() -> Path:
+    """The checker compiled once per process (into a temporary folder removed at exit)."""
+    out = Path(tempfile.mkdtemp(prefix="cytoowl-owlapi-"))
+    atexit.register(shutil.rmtree, out, True)
+    compile_checker(out)
+    return out
+
+
+def check_dl_profile(owl_file: Path, strict: bool = False) -> dict[str, object]:
+    """Load ``owl_file`` with the OWL API (parser by extension; ``strict``: the strict RDF
+    mapping); return counts and violation lines."""
+    proc = subprocess.run(
+        [
+            "java",
+            f"-Dstrict={str(strict).lower()}",
+            "-cp",
+            f"{classpath()}:{compiled_checker()}",
+            "DLProfileCheck",
+            str(owl_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if proc.returncode != 0:
-        raise RuntimeError(f"OWL API could not load {owl_file}:\n{proc.stderr[-2000:]}")
+        cause = next((line for line in proc.stderr.splitlines() if "Exception" in line), "")
+        raise RuntimeError(f"OWL API could not load {owl_file}: {cause}\n{proc.stderr[-1500:]}")
     result: dict[str, object] = {"violation_lines": []}
     for line in proc.stdout.splitlines():
         key, _, value = line.partition(" ")

@@ -19,8 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cytoowl import paths, vocab
+from cytoowl.dataset import Sources
 from cytoowl.serve.app import create_app
-from cytoowl.serve.dataset import Sources
 from cytoowl.settings import Settings
 from tools import skip_or_fail
 

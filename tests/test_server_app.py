@@ -13,8 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-from cytoowl import vocab
-from cytoowl.serve import dataset
+from cytoowl import dataset, vocab
 from server_fixtures import CARTESIAN, IL2, IL2_SUBFAMILY, IL2RG, app_client
 
 JSON = "application/sparql-results+json"

@@ -3,9 +3,13 @@ and runs an example query through the page's own JavaScript."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from browser_fixtures import browser, wait_for  # noqa: F401 - fixture
+from cytoowl import paths
 from server_fixtures import live_url  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
@@ -62,3 +66,24 @@ def wait_until_text(driver, element, text: str, timeout: float = 15) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(driver, timeout).until(lambda _: text in element.text)
+
+
+def test_validate_form_reports_a_violation_in_a_table(browser, live_url: str, tmp_path) -> None:  # noqa: F811
+    """From the landing page to the form; pasted data with a negative value gives a table row."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_url + "/")
+    wait_for(browser, "#validate-link").click()
+    area = wait_for(browser, "#data")
+    example = (paths.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl").read_text()
+    bad = example.replace("qudt:numericValue 3.8", "qudt:numericValue -3.8")
+    browser.execute_script("arguments[0].value = arguments[1];", area, bad)
+    browser.find_element(By.ID, "submit").click()
+    report = wait_for(browser, "#report", timeout=60)
+    assert "does not conform: 1 violation" in wait_for(browser, "#verdict").text
+    assert "Violation" in report.text and "non-negative number" in report.text
+    assert wait_for(browser, "#mode").text == "data"
+    browser.set_window_size(1280, 1400)
+    browser.execute_script("arguments[0].scrollIntoView();", wait_for(browser, "#verdict"))
+    shot = Path(os.environ.get("CYTOOWL_SCREENSHOTS", tmp_path)) / "validate.png"
+    browser.save_screenshot(str(shot))

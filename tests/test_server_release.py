@@ -18,9 +18,8 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from cytoowl import paths, vocab
-from cytoowl.serve import dataset
-from cytoowl.serve.dataset import Sources
+from cytoowl import dataset, paths, vocab
+from cytoowl.dataset import Sources
 from server_fixtures import app_client, release_sources  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.slow
@@ -117,7 +116,13 @@ def test_every_release_file_is_downloadable(client: TestClient) -> None:
         ".ttl": "text/turtle",
         ".jsonld": "application/ld+json",
         ".tsv": "text/tab-separated-values",
+        ".obo": "text/obo",
+        ".json": "application/json",
+        ".md": "text/markdown",
+        ".html": "text/html",
     }
+    names = {p.relative_to(paths.RELEASE.directory).as_posix() for p in paths.RELEASE.all()}
+    assert {"cytoowl.obo", "cytoowl.json", "release-notes.md", "docs/index.html"} <= names
     for path in paths.RELEASE.all():
         if not path.exists():
             continue
@@ -152,3 +157,12 @@ def test_landing_counts_the_release(client: TestClient, engine: Store) -> None:
     for label, number in expected.items():
         assert number > 0, label
         assert f"<tr><th>{label}</th><td>{number}</td></tr>" in page.text, (label, number)
+
+
+def test_docs_serves_the_reference_and_every_term_page_links_it(client: TestClient) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
+    assert docs.content == paths.RELEASE.docs.read_bytes()
+    assert "common gamma chain cytokine" in docs.text
+    page = client.get("/CYTO_0001117", headers={"Accept": "text/html"})
+    assert 'id="reference-docs" href="/docs"' in page.text

@@ -14,19 +14,12 @@ import pytest
 from rdflib import Graph
 
 from cytoowl import paths
-from cytoowl.validate.shacl import Outcome, load_shapes, validate_graphs
+from cytoowl.validate import engine as shacl_engine
+from cytoowl.validate.report import Outcome
+from cytoowl.validate.shacl import data_of_graph, release_data, validate
+from shacl_helpers import FIXTURES, fixture_graph
 
-FIXTURES = Path(__file__).parent / "fixtures"
 BAD = sorted((FIXTURES / "shacl" / "bad" / "instances").glob("biology-*.ru"))
-PREFIXES = """
-PREFIX ex: <http://example.org/fixture/>
-PREFIX CYTO: <https://w3id.org/cytoowl/CYTO_>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
-PREFIX oio: <http://www.geneontology.org/formats/oboInOwl#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
 # Bad fixture -> the start of the message of the biology shape it must trigger.
 EXPECTED_MESSAGE = {
     "biology-coreceptor-not-chemokine-receptor": "An HIV-1 co-receptor (CYTO:0000062) must be",
@@ -37,34 +30,19 @@ EXPECTED_MESSAGE = {
 }
 
 
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load_shapes()
+def validate_fixture(updates: list[Path], tbox_graph: Graph) -> Outcome:
+    """The instance fixture with the TBox: an ontology, validated as it stands."""
+    return validate(data_of_graph(fixture_graph("instances", updates, tbox_graph)))
 
 
-@pytest.fixture(scope="module")
-def tbox() -> Graph:
-    graph = Graph()
-    for path in sorted((paths.SOURCE_DIR / "tbox").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
-
-
-def validate_fixture(updates: list[Path], tbox: Graph, shapes: Graph) -> Outcome:
-    graph = Graph().parse(FIXTURES / "shacl" / "good" / "instances.ttl", format="turtle")
-    for update in updates:
-        graph.update(PREFIXES + update.read_text())
-    return validate_graphs(graph, tbox, shapes)
-
-
-def test_good_biology_fixture_conforms_without_any_result(tbox: Graph, shapes: Graph) -> None:
-    outcome = validate_fixture([FIXTURES / "shapes_biology" / "good.ru"], tbox, shapes)
+def test_good_biology_fixture_conforms_without_any_result(tbox_graph: Graph) -> None:
+    outcome = validate_fixture([FIXTURES / "shapes_biology" / "good.ru"], tbox_graph)
     assert outcome.results == [], outcome.text()
 
 
 @pytest.mark.parametrize("fixture", BAD, ids=lambda p: p.stem)
-def test_bad_biology_fixture_is_a_violation(fixture: Path, tbox: Graph, shapes: Graph) -> None:
-    outcome = validate_fixture([fixture], tbox, shapes)
+def test_bad_biology_fixture_is_a_violation(fixture: Path, tbox_graph: Graph) -> None:
+    outcome = validate_fixture([fixture], tbox_graph)
     assert not outcome.conforms, f"{fixture.name} passed the shapes"
     expected = EXPECTED_MESSAGE[fixture.stem]
     assert any(r.message.startswith(expected) for r in outcome.violations), outcome.text()
@@ -75,11 +53,11 @@ def test_every_biology_shape_has_a_bad_fixture() -> None:
 
 
 def test_release_conforms_and_biology_shapes_have_focus_nodes(
-    release_graph: Graph, shapes: Graph
+    release_graph: Graph, tmp_path: Path
 ) -> None:
-    biology = Graph().parse(paths.SHAPES_DIR / "biology.ttl", format="turtle")
-    outcome = validate_graphs(release_graph, release_graph, biology)
-    assert outcome.conforms, outcome.text()
+    (tmp_path / "biology.ttl").write_bytes((paths.SHAPES_DIR / "biology.ttl").read_bytes())
+    report = shacl_engine.run([release_data().ntriples], shacl_engine.compiled_shapes(tmp_path))
+    assert b"ValidationResult" not in report, report.decode()
     ask = """
         PREFIX CYTO: <https://w3id.org/cytoowl/CYTO_>
         ASK { ?coreceptor a CYTO:0000062 . ?primary a CYTO:0000061 .

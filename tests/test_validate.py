@@ -1,4 +1,5 @@
-"""``cytoowl validate``: the release and the example conform; formats; exit codes; reports."""
+"""``cytoowl validate``: modes, the release and the example conform; formats; exit codes;
+reports; defects planted in a copy of the release; unusable input."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal
+from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
-from cytoowl import paths
+from cytoowl import paths, vocab
 from cytoowl.cli import app
-from cytoowl.validate.shacl import SH, InputError, load_rdf, validate_graphs
+from cytoowl.validate.report import SH
+from cytoowl.validate.shacl import (
+    DATA,
+    RELEASE,
+    InputError,
+    read_file,
+    validate,
+)
+from shacl_helpers import PREFIXES
 
 EXAMPLE = paths.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl"
 runner = CliRunner()
@@ -38,19 +48,11 @@ def bad_measurement(tmp_path: Path) -> Path:
     return path
 
 
-def test_release_conforms(release_graph: Graph) -> None:
-    outcome = validate_graphs(release_graph, release_graph)
+def test_release_conforms() -> None:
+    outcome = validate()
+    assert outcome.mode == RELEASE
     assert outcome.conforms, outcome.text(limit=20)
     assert list(outcome.report.objects(None, SH.conforms)) == [Literal(True)]
-
-
-def test_release_validation_leaves_the_graph_unchanged() -> None:
-    """The build validates its graph in place and then serialises it: nothing may change."""
-    graph = load_rdf([paths.RELEASE.ttl])
-    triples, prefixes = set(graph), sorted(graph.namespaces())
-    validate_graphs(graph, graph)
-    assert set(graph) == triples
-    assert sorted(graph.namespaces()) == prefixes
 
 
 def test_release_is_the_default_input() -> None:
@@ -59,10 +61,9 @@ def test_release_is_the_default_input() -> None:
     assert "conforms: 0 violations" in output
 
 
-def test_example_dataset_conforms_without_any_result(
-    example_graph: Graph, release_graph: Graph
-) -> None:
-    outcome = validate_graphs(example_graph, release_graph)
+def test_example_dataset_is_data_and_conforms_without_any_result() -> None:
+    outcome = validate(read_file(EXAMPLE))
+    assert outcome.mode == DATA
     assert outcome.results == [], outcome.text()
 
 
@@ -75,7 +76,7 @@ def test_every_format_by_extension(
 ) -> None:
     path = tmp_path / f"example{suffix}"
     example_graph.serialize(path, format=rdflib_format, encoding="utf-8")
-    assert len(load_rdf([path])) == len(example_graph)
+    assert read_file(path).triples == len(example_graph)
     code, output = cli(str(path))
     assert code == 0, output
 
@@ -118,7 +119,7 @@ def test_output_writes_the_shacl_report(bad_measurement: Path, tmp_path: Path, s
     assert code == 1
     if suffix == ".json":
         json.loads(report_path.read_text())
-    report = load_rdf([report_path])
+    report = Graph().parse(report_path, format="json-ld" if suffix == ".json" else "turtle")
     assert list(report.objects(None, SH.conforms)) == [Literal(False)]
     results = list(
         report.subjects(SH.sourceConstraintComponent, SH.MinInclusiveConstraintComponent)
@@ -149,7 +150,7 @@ def test_malformed_input_exits_2_with_line_and_message(name: str, tmp_path: Path
     assert f"{path}{line}" in output.replace("\n", "")
     assert "Traceback" not in output
     with pytest.raises(InputError):
-        load_rdf([path])
+        read_file(path)
 
 
 def test_missing_file_exits_2(tmp_path: Path) -> None:
@@ -181,3 +182,196 @@ def test_json_ld_with_a_remote_context_exits_2_without_fetching(tmp_path: Path) 
     path.write_text('{"@context": "https://schema.org/", "@id": "http://e/a", "name": "x"}')
     code, output = cli(str(path))
     assert code == 2 and "remote contexts" in output
+
+
+######## Modes ########
+
+
+def copy_of_release(tmp_path: Path, release_graph: Graph, update: str | None = None) -> Path:
+    """The release as a user's file, changed by a SPARQL Update if given."""
+    graph = Graph()
+    graph += release_graph
+    if update:
+        graph.update(PREFIXES + update)
+    path = tmp_path / "copy.ttl"
+    graph.serialize(path, format="turtle")
+    return path
+
+
+IL6 = "https://w3id.org/cytoowl/CYTO_0001140"
+# A receptor complex of the release, stripped of its chains below.
+COMPLEX = "https://w3id.org/cytoowl/CYTO_0003037"
+
+# Defect kind -> (SPARQL Update on a copy of the release, focus node, expected report line start).
+MUTATIONS = {
+    "label-removed": (
+        "DELETE WHERE { CYTO:0001140 rdfs:label ?label }",
+        IL6,
+        "[Violation] rdfs:label",
+    ),
+    "hgnc-xref-with-dash": (
+        'DELETE DATA { CYTO:0001140 oio:hasDbXref "HGNC:6018" } ;'
+        ' INSERT DATA { CYTO:0001140 oio:hasDbXref "HGNC-6018" }',
+        IL6,
+        '[Violation] oboInOwl:hasDbXref = "HGNC-6018"',
+    ),
+    "stripped-of-every-class": (
+        "DELETE { CYTO:0001140 a ?class } WHERE"
+        " { CYTO:0001140 a ?class FILTER (?class != owl:NamedIndividual) }",
+        IL6,
+        "[Violation] rdf:type",
+    ),
+    "stripped-of-every-type": (
+        "DELETE WHERE { CYTO:0001140 a ?class }",
+        IL6,
+        "[Violation] rdf:type",
+    ),
+    "complex-without-chains": (
+        f"DELETE WHERE {{ <{COMPLEX}> obo:BFO_0000051 ?chain }}",
+        COMPLEX,
+        "[Violation] BFO:0000051",
+    ),
+    "second-label": (
+        'INSERT DATA { CYTO:0001140 rdfs:label "IL-6 again"@en }',
+        IL6,
+        "[Violation] rdfs:label",
+    ),
+    "hgnc-exact-match-disagrees": (
+        "DELETE DATA { CYTO:0001140 skos:exactMatch <http://identifiers.org/hgnc/6018> } ;"
+        " INSERT DATA { CYTO:0001140 skos:exactMatch <http://identifiers.org/hgnc/6001> }",
+        IL6,
+        "[Violation] skos:exactMatch = HGNC:6001",
+    ),
+    "definition-removed": (
+        "DELETE WHERE { CYTO:0001140 obo:IAO_0000115 ?definition }",
+        IL6,
+        "[Violation] IAO:0000115",
+    ),
+    "binds-a-cytokine": (
+        "INSERT DATA { CYTO:0001140 CYTO:0000100 CYTO:0001117 }",
+        IL6,
+        "[Violation] CYTO:0000100 = CYTO:0001117",
+    ),
+    "assertion-source-removed": (
+        "DELETE { ?axiom ?p ?o } WHERE { ?axiom owl:annotatedSource CYTO:0001140 ;"
+        " owl:annotatedProperty obo:RO_0003001 ; owl:annotatedTarget obo:CL_0000235 ; ?p ?o }",
+        IL6,
+        "[Violation] RO:0003001 = CL:0000235",
+    ),
+}
+
+
+def test_the_complex_of_the_mutation_is_a_receptor_complex_with_chains(
+    release_graph: Graph,
+) -> None:
+    from rdflib import URIRef
+
+    complex_ = URIRef(COMPLEX)
+    assert (complex_, RDF.type, URIRef(vocab.TERM_PREFIX + "0000032")) in release_graph
+    assert list(
+        release_graph.objects(complex_, URIRef("http://purl.obolibrary.org/obo/BFO_0000051"))
+    )
+
+
+def test_a_copy_of_the_release_is_standalone_and_conforms(
+    tmp_path: Path, release_graph: Graph
+) -> None:
+    code, output = cli(str(copy_of_release(tmp_path, release_graph)))
+    assert code == 0, output
+    assert "(mode: standalone)" in output
+
+
+@pytest.mark.parametrize("kind", sorted(MUTATIONS))
+def test_a_defect_in_a_copy_of_the_release_is_reported(
+    kind: str, tmp_path: Path, release_graph: Graph
+) -> None:
+    update, focus, line = MUTATIONS[kind]
+    code, output = cli(str(copy_of_release(tmp_path, release_graph, update)))
+    assert code == 1, output
+    assert "(mode: standalone)" in output
+    lines = output.splitlines()
+    heading = next(i for i, text in enumerate(lines) if text.endswith(f"<{focus}>"))
+    block = []
+    for text in lines[heading + 1 :]:
+        if not text.startswith("  "):
+            break
+        block.append(text.strip())
+    assert any(text.startswith(line) for text in block), output
+
+
+def test_with_release_forces_data_mode_on_a_copy(tmp_path: Path, release_graph: Graph) -> None:
+    """Forced to data mode, the copy is completed from the release: the label is not missed."""
+    update, _, _ = MUTATIONS["label-removed"]
+    path = copy_of_release(tmp_path, release_graph, update)
+    code, output = cli("--with-release", str(path))
+    assert code == 0, output
+    assert "(mode: data)" in output
+
+
+def test_standalone_forces_data_to_stand_alone() -> None:
+    """Without the release, the example's analytes are not known cytokines."""
+    code, output = cli("--standalone", str(EXAMPLE))
+    assert code == 1
+    assert "(mode: standalone)" in output
+    assert "[Violation] cmp:analyte" in output
+
+
+def test_standalone_and_with_release_exclude_each_other() -> None:
+    assert cli("--standalone", "--with-release", str(EXAMPLE))[0] == 2
+
+
+def test_data_reports_only_what_the_data_adds(bad_measurement: Path) -> None:
+    """The release's own Warnings (e.g. MIF without a structural family) are not repeated."""
+    outcome = validate(read_file(bad_measurement))
+    assert outcome.mode == DATA
+    assert [r.component for r in outcome.results] == ["MinInclusiveConstraintComponent"]
+    assert not any(r.focus.startswith("CYTO:") for r in outcome.results)
+    assert len(list(outcome.report.subjects(RDF.type, SH.ValidationResult))) == 1
+
+
+def test_data_citing_an_unknown_cytoowl_term_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "unknown.ttl"
+    path.write_text(EXAMPLE.read_text().replace("CYTO:0001140", "CYTO:0000100", 1))
+    outcome = validate(read_file(path))
+    assert outcome.mode == DATA
+    assert {(r.path, r.value) for r in outcome.violations} == {("cmp:analyte", "CYTO:0000100")}
+
+
+def test_help_says_which_mode_applies() -> None:
+    result = runner.invoke(app, ["validate", "--help"])
+    text = " ".join(result.output.split())
+    for words in ("--standalone", "--with-release", "describe cytoowl terms", "release beside"):
+        assert words in text, text
+
+
+######## Unusable input ########
+
+UNUSABLE = {
+    "empty.ttl": (b"", ":1: empty file"),
+    "blank.ttl": (b"\n  \n", ":1: empty document"),
+    "prefixes.ttl": (
+        b"@prefix ex: <http://e/> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n",
+        ":2: no RDF triples",
+    ),
+    "comments.nt": (b"# nothing here\n", ":1: no RDF triples"),
+    "binary.ttl": (b"\xff\xfe\x00<\x00h\x00", ":1:"),
+    "data.yaml": (b"a: b\n", ":1: cannot tell the RDF format"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNUSABLE))
+def test_unusable_input_exits_2_with_file_and_line(name: str, tmp_path: Path) -> None:
+    body, where = UNUSABLE[name]
+    path = tmp_path / name
+    path.write_bytes(body)
+    code, output = cli(str(path))
+    assert code == 2, output
+    assert f"{path}{where}" in output.replace("\n", ""), output
+    assert "Traceback" not in output
+
+
+def test_a_directory_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "folder.ttl"
+    path.mkdir()
+    code, output = cli(str(path))
+    assert code == 2 and "is a directory" in output and "Traceback" not in output

@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from cytoowl.serve.dataset import ONTOLOGY_GRAPH, SHAPES_GRAPH
+from cytoowl.dataset import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from server_fixtures import IL2, app_client
 
 RESULTS = ("application/sparql-results+xml", "application/sparql-results+json")

@@ -58,6 +58,7 @@ DOWNLOAD_TYPES = {
     ".obo": "text/obo",
     ".tsv": "text/tab-separated-values",
     ".html": "text/html",
+    ".md": "text/markdown",
 }
 
 
@@ -74,3 +75,9 @@ def by_extension(path: Path) -> RdfFormat | None:
 def media_type(path: Path) -> str:
     """The media type a download is served with."""
     return DOWNLOAD_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def rdflib_format(path: Path) -> str | None:
+    """rdflib's parser name for a file's extension, or None."""
+    suffix = path.suffix.lower()
+    return next((s.rdflib for s in SYNTAXES if suffix in s.extensions), None)

@@ -14,9 +14,19 @@ from pathlib import Path
 
 #: Top-level folders of the repository that the wheel carries (``setup.py`` reads this).
 PACKAGED = {
-    "ontology": ["*.owl", "*.ttl", "*.jsonld", "*.json", "*.obo", "mappings", "exports", "docs"],
+    "ontology": [
+        "*.owl",
+        "*.ttl",
+        "*.jsonld",
+        "*.json",
+        "*.obo",
+        "*.md",
+        "mappings",
+        "exports",
+        "docs",
+    ],
     "shapes": ["*.ttl"],
-    "sparql": ["cq", "qc"],
+    "sparql": ["cq", "qc", "joins"],
     "examples": ["*.ttl"],
 }
 
@@ -62,15 +72,42 @@ class ReleaseFiles:
         return self.directory / "cytoowl-base.owl"
 
     @property
+    def obo(self) -> Path:
+        return self.directory / "cytoowl.obo"
+
+    @property
+    def obographs(self) -> Path:
+        return self.directory / "cytoowl.json"
+
+    @property
     def sssom(self) -> Path:
         return self.directory / "mappings" / "cytoowl.sssom.tsv"
+
+    @property
+    def notes(self) -> Path:
+        """Release notes: what changed against the previous release (``cytoowl diff``)."""
+        return self.directory / "release-notes.md"
+
+    @property
+    def docs(self) -> Path:
+        """The HTML reference generated from the ontology (served at ``/docs``)."""
+        return self.directory / "docs" / "index.html"
+
+    @property
+    def previous(self) -> Path:
+        """The previous release's Turtle, the base of the release notes (not a release file)."""
+        return self.directory / "previous" / "cytoowl.ttl"
 
     @property
     def interactions(self) -> Path:
         return self.directory / "exports" / "interactions.tsv"
 
     def all(self) -> list[Path]:
-        return [self.owl, self.ttl, self.jsonld, self.base, self.sssom, self.interactions]
+        """Every release file, in the order the build writes them (downloads, ``--check``)."""
+        return [
+            self.owl, self.ttl, self.jsonld, self.base, self.obo, self.obographs,
+            self.sssom, self.interactions, self.notes, self.docs,
+        ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -104,6 +141,11 @@ class Layout:
         return self.root / "sparql" / "qc"
 
     @property
+    def joins_dir(self) -> Path:
+        """Example queries joining cytoowl with other ontologies (CL, GO, MONDO)."""
+        return self.root / "sparql" / "joins"
+
+    @property
     def examples_dir(self) -> Path:
         return self.root / "examples"
 
@@ -115,5 +157,6 @@ SOURCE_DIR = LAYOUT.source_dir
 SHAPES_DIR = LAYOUT.shapes_dir
 CQ_DIR = LAYOUT.cq_dir
 QC_DIR = LAYOUT.qc_dir
+JOINS_DIR = LAYOUT.joins_dir
 EXAMPLES_DIR = LAYOUT.examples_dir
 RELEASE = LAYOUT.release

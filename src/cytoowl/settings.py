@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         validation_alias=_env(
             "query_timeout_s", "timeout", "CYTOOWL_TIMEOUT", "CYTOOWL_QUERY_TIMEOUT"
         ),
+    )
+    validate_timeout_s: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="seconds a POST /validate may run",
+        validation_alias=_env("validate_timeout_s", "CYTOOWL_VALIDATE_TIMEOUT"),
     )
     row_limit: int = Field(10_000, ge=1, le=10_000_000, description="rows (or triples) per answer")
     max_body_bytes: int = Field(
@@ -108,10 +115,38 @@ class Settings(BaseSettings):
         ),
     )
     store_url: str | None = Field(
-        None, description="a remote SPARQL 1.1 query endpoint instead of the embedded store"
+        None,
+        description="a remote SPARQL 1.1 query endpoint instead of the embedded store",
+        validation_alias=_env("store_url", "store", "CYTOOWL_STORE_URL", "CYTOOWL_STORE"),
+    )
+    update_url: str | None = Field(
+        None, description="the remote store's SPARQL Update endpoint (default: derived)"
+    )
+    graph_store_url: str | None = Field(
+        None, description="the remote store's Graph Store Protocol endpoint (default: derived)"
+    )
+    store_engine: Literal["auto", "oxigraph", "virtuoso", "generic"] = Field(
+        "auto", description="what the remote store is (auto: told by its query URL)"
+    )
+    store_graphs: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="more graphs of a remote store in the default graph of queries, beside "
+        "the release, shapes and queries (comma-separated in the environment)",
+    )
+    store_user: str | None = Field(
+        None, description="user for writing to the remote store (environment only)"
+    )
+    store_password: SecretStr | None = Field(
+        None, description="password for writing to the remote store (environment only)"
+    )
+    store_write_timeout_s: float = Field(
+        600.0, gt=0, le=86_400, description="seconds one upload to the remote store may take"
     )
     store_dir: str | None = Field(
-        None, description="where the embedded store lives (default: a temporary directory)"
+        None,
+        description="where the embedded store lives (default: a temporary directory); "
+        "`cytoowl load` writes there, so loaded graphs are served from it",
+        validation_alias=_env("store_dir", "data_dir", "CYTOOWL_STORE_DIR", "CYTOOWL_DATA_DIR"),
     )
     root: Path | None = Field(
         None,
@@ -119,7 +154,7 @@ class Settings(BaseSettings):
         "(default: the checkout, else the release packaged with cytoowl)",
     )
 
-    @field_validator("service_allowlist", mode="before")
+    @field_validator("service_allowlist", "store_graphs", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -137,7 +172,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"{entry!r} is neither a host name nor an http(s) IRI")
         return value
 
-    @field_validator("store_url")
+    @field_validator("store_url", "update_url", "graph_store_url")
     @classmethod
     def _http(cls, value: str | None) -> str | None:
         if value and not value.startswith(("http://", "https://")):

@@ -25,9 +25,9 @@ ONTOLOGY_IRI = BASE_IRI + "cytoowl.owl"
 LICENSE_IRI = "https://creativecommons.org/licenses/by/4.0/"
 
 
-def version_iri(date: str) -> str:
-    """The dated version IRI of a release, e.g. ``.../releases/2026-11-21/cytoowl.owl``."""
-    return f"{BASE_IRI}releases/{date}/cytoowl.owl"
+def version_iri(date: str, file: str = "cytoowl.owl") -> str:
+    """The dated version IRI of a release file, e.g. ``.../releases/2026-11-21/cytoowl.owl``."""
+    return f"{BASE_IRI}releases/{date}/{file}"
 
 
 def _records() -> list[dict]:
@@ -52,14 +52,22 @@ FOAF = PREFIX_MAP["foaf"]
 SH = PREFIX_MAP["sh"]
 DEFINITION = OBO + "IAO_0000115"
 
-#: Cross-reference prefixes whose CURIEs also get a ``skos:exactMatch`` IRI (DESIGN §3).
-EXACT_MATCH_PREFIXES = ("HGNC", "UniProtKB", "NCBIGene")
+#: Cross-reference prefixes of gene products whose CURIEs also get a mapping to the record's IRI:
+#: ``skos:exactMatch``/``skos:broadMatch`` (UniProtKB) or RO 'gene product of' (HGNC, NCBIGene).
+XREF_MAPPING_PREFIXES = ("HGNC", "UniProtKB", "NCBIGene")
+#: The mapping predicates of the release and of the SSSOM file (docs/mappings.md).
+SKOS_MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 #: Prefixes whose terms are OBO classes or properties (``obo:CL_0000235``).
 OBO_PREFIXES = ("CL", "GO", "MONDO", "DOID", "HP", "NCBITaxon", "PR", "RO", "BFO", "IAO")
 #: The prefix bindings written into the release files (Turtle, RDF/XML, JSON-LD).
 RELEASE_BINDINGS = (
     "CYTO", "obo", "oboInOwl", "owl", "rdf", "rdfs", "skos", "dcterms", "foaf", "xsd",
 )  # fmt: skip
+#: The IRIs of the base module (its own header, per the OBO base specification).
+BASE_ONTOLOGY_IRI = BASE_IRI + "cytoowl-base.owl"
+#: IAO 'term replaced by' on a deprecated term; the obsolete-label prefix OBO uses.
+TERM_REPLACED_BY = OBO + "IAO_0100001"
+OBSOLETE_PREFIX = "obsolete "
 #: The prefix bindings of RDF the server writes (term pages, CONSTRUCT answers, the query page).
 ANSWER_BINDINGS = (
     "CYTO", "owl", "rdf", "rdfs", "xsd", "oboInOwl", "skos", "dcterms",

@@ -38,6 +38,13 @@ HUMAN = OBO.NCBITaxon_9606
 IN_TAXON = OBO.RO_0002162
 HAS_PART = OBO.BFO_0000051
 HAS_ACTIVE_INGREDIENT = OBO.RO_0002248
+#: RO 'gene product of' (ontology/src/reference/ro_object_properties.tsv): a protein to its gene.
+GENE_PRODUCT_OF = OBO.RO_0002204
+CAPABLE_OF = OBO.RO_0002215
+#: Gene records a gene product links to with 'gene product of' (not exactMatch: a protein is not
+#: its gene), and the one prefix whose records are the product itself.
+GENE_PREFIXES = ("HGNC", "NCBIGene")
+PROTEIN_PREFIX = "UniProtKB"
 BINDS_RECEPTOR = CYTO["0000100"]
 STOICHIOMETRY = CYTO["0000103"]
 
@@ -59,6 +66,8 @@ COMPLEX_COLUMNS = ["id", "key", "label", "kind", "parts", "types", "synonyms", "
 DRUG_COLUMNS = ["id", "key", "label", "active_ingredient", "synonyms", "xrefs", "source"]
 RELATION_COLUMNS = ["subject", "relation", "object", "source"]
 CLASSIFICATION_COLUMNS = ["subject", "class", "source"]
+#: Retired terms (never deleted, DESIGN §1): ``kind`` is ``individual`` or ``class``.
+DEPRECATED_COLUMNS = ["id", "kind", "label", "replaced_by", "reason"]
 CL_HIERARCHY_COLUMNS = ["sub", "super", "told_path", "source"]
 
 
@@ -224,16 +233,23 @@ def build_graph(source_dir: Path = paths.SOURCE_DIR) -> Graph:
     drugs = read_table(drug_path, DRUG_COLUMNS) if drug_path.exists() else []
     for row in (r for table in genes for r in table):
         vocab.register(row, row["symbol"], row["id"])
+    shared = shared_values(r for table in genes for r in table)
     for row in [*complexes, *drugs]:
         vocab.register(row, row["key"], row["id"])
+    deprecated_path = source_dir / "deprecated.tsv"
+    retired = read_table(deprecated_path, DEPRECATED_COLUMNS) if deprecated_path.exists() else []
+    for row in retired:
+        vocab.register(row, row["id"], row["id"])
 
     for table in genes:
         for row in table:
-            add_gene_product(builder, vocab, row)
+            add_gene_product(builder, vocab, row, shared)
     for row in complexes:
         add_complex(builder, vocab, row)
     for row in drugs:
         add_drug(builder, vocab, row)
+    for row in retired:
+        add_deprecated(builder, vocab, row)
     for row in read_table(source_dir / "classifications.tsv", CLASSIFICATION_COLUMNS):
         subject = vocab.individual(row, row["subject"])
         builder.add(subject, RDF.type, vocab.cls(row, row["class"]), vocab.source(row))
@@ -243,6 +259,8 @@ def build_graph(source_dir: Path = paths.SOURCE_DIR) -> Graph:
     add_interactions(builder, vocab, tbox, source_dir / "interactions")
     add_cell_type_hierarchy(builder, vocab, source_dir / "reference" / "cl_subclass_axioms.tsv")
     declare_external_terms(builder.graph, vocab)
+    add_class_mappings(builder.graph)
+    add_pr_mappings(builder.graph, vocab)
     return builder.graph
 
 
@@ -289,17 +307,41 @@ def add_header(builder: OntologyBuilder, version: str) -> None:
     )
 
 
-def add_xrefs(builder: OntologyBuilder, iri: URIRef, curies: list[str]) -> None:
-    for curie in curies:
+def shared_values(rows: Iterable[Row], column: str = "uniprot") -> set[str]:
+    """Values of ``column`` that more than one row has (UniProt entries of two genes)."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen[row[column]] = seen.get(row[column], 0) + 1
+    return {value for value, count in seen.items() if count > 1}
+
+
+def add_xrefs(builder: OntologyBuilder, iri: URIRef, row: Row, shared: set[str]) -> None:
+    """Database xrefs, and the mapping each one means (docs/mappings.md).
+
+    The UniProtKB entry is the product itself (``skos:exactMatch``) unless two genes share the
+    entry (CCL3L1/CCL3L3, CCL4L1/CCL4L2): then the entry is broader (``skos:broadMatch``). The
+    HGNC and NCBI Gene records are the gene, which the product is 'gene product of' (RO).
+    """
+    for column in ("hgnc", "uniprot", "ncbigene"):
+        curie = check_pattern(row, column, column)
         builder.add(iri, OIO.hasDbXref, Literal(curie))
-        if curie.partition(":")[0] in ns.EXACT_MATCH_PREFIXES:
-            builder.add(iri, SKOS.exactMatch, URIRef(ns.expand(curie)))
+        target = URIRef(ns.expand(curie))
+        prefix = curie.partition(":")[0]
+        if prefix in GENE_PREFIXES:
+            builder.add(iri, GENE_PRODUCT_OF, target)
+            builder.graph.add((target, RDF.type, OWL.NamedIndividual))
+            gene_label = f"{row['symbol']} gene ({curie})"
+            builder.graph.add((target, RDFS.label, Literal(gene_label, lang="en")))
+        elif prefix == PROTEIN_PREFIX:
+            predicate = SKOS.broadMatch if curie in shared else SKOS.exactMatch
+            builder.add(iri, predicate, target)
 
 
-def add_gene_product(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
+def add_gene_product(
+    builder: OntologyBuilder, vocab: Vocabulary, row: Row, shared: set[str]
+) -> None:
     """A cytokine, cytokine subunit or receptor chain: one human gene product."""
     iri = vocab.individuals[row["symbol"]]
-    xrefs = [check_pattern(row, col, col) for col in ("hgnc", "uniprot", "ncbigene")]
     kind = vocab.cls(row, row["kind"])
     types = [vocab.cls(row, label) for label in row.list("types")]
     family = ", ".join(row.list("types")) or row["kind"]
@@ -311,7 +353,7 @@ def add_gene_product(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> N
     type_sources = vocab.source(row, "type_source") if types else []
     for cls in types:
         builder.add(iri, RDF.type, cls, type_sources)
-    add_xrefs(builder, iri, xrefs)
+    add_xrefs(builder, iri, row, shared)
     builder.add(iri, IN_TAXON, HUMAN, vocab.source(row))
     builder.add(iri, SKOS.notation, Literal(row["symbol"]))
 
@@ -382,7 +424,9 @@ def add_drug(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
     builder.individual(
         iri,
         row["label"],
-        f"A recombinant cytokine drug whose active ingredient is a form of "
+        # The drug's own name keeps two drugs of one cytokine (interferon beta-1a and -1b)
+        # from sharing a definition (ROBOT's duplicate_definition is an ERROR).
+        f"A recombinant cytokine drug ({row['label']}) whose active ingredient is a form of "
         f"{row['active_ingredient']}.",
         row.list("synonyms"),
     )
@@ -390,6 +434,28 @@ def add_drug(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
     builder.add(iri, HAS_ACTIVE_INGREDIENT, ingredient, sources)
     for curie in row.list("xrefs"):
         builder.add(iri, OIO.hasDbXref, Literal(curie))
+
+
+def add_deprecated(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
+    """A retired term: same IRI, ``owl:deprecated true``, "obsolete" label, term replaced by."""
+    iri = vocab.individuals[row["id"]]
+    kinds = {"individual": OWL.NamedIndividual, "class": OWL.Class}
+    if row["kind"] not in kinds:
+        raise row.error(f"kind '{row['kind']}' must be one of: {', '.join(kinds)}")
+    if not row["reason"]:
+        raise row.error("column 'reason' is empty: say why the term was retired")
+    label = row["label"]
+    if not label.startswith(ns.OBSOLETE_PREFIX):
+        label = ns.OBSOLETE_PREFIX + label
+    builder.add(iri, RDF.type, kinds[row["kind"]])
+    builder.add(iri, RDFS.label, Literal(label, lang="en"))
+    builder.add(iri, DEFINITION, Literal(f"OBSOLETE. {row['reason']}", lang="en"))
+    builder.add(iri, OWL.deprecated, Literal(True))
+    if row["replaced_by"]:
+        replacement = vocab.individuals.get(row["replaced_by"]) or curie_to_iri(row["replaced_by"])
+        if replacement not in vocab.ids and (replacement, None, None) not in builder.graph:
+            raise row.error(f"replaced_by '{row['replaced_by']}' is not a cytoowl term")
+        builder.add(iri, URIRef(ns.TERM_REPLACED_BY), replacement)
 
 
 def add_relation(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
@@ -417,12 +483,15 @@ def add_cell_type_hierarchy(builder: OntologyBuilder, vocab: Vocabulary, path: P
 
 ANNOTATION_PROPERTIES = (
     DEFINITION,
+    URIRef(ns.TERM_REPLACED_BY),
     OIO.hasExactSynonym,
     OIO.hasBroadSynonym,
     OIO.hasRelatedSynonym,
     OIO.hasDbXref,
     OIO.source,
     SKOS.exactMatch,
+    SKOS.broadMatch,
+    SKOS.closeMatch,
     SKOS.notation,
     DCTERMS.title,
     DCTERMS.description,
@@ -488,6 +557,48 @@ def declare_external_terms(graph: Graph, vocab: Vocabulary) -> None:
             0,
             f"reference to undefined external term(s): {', '.join(undeclared[:5])}",
         )
+
+
+#: Cross-reference prefixes of TBox classes that name a corresponding class elsewhere.
+CLASS_XREF_PREFIXES = ("InterPro",)
+
+
+def add_class_mappings(graph: Graph) -> None:
+    """A TBox class xref to an InterPro family is a ``skos:closeMatch`` (docs/mappings.md)."""
+    for cls, xref in sorted(graph.subject_objects(OIO.hasDbXref)):
+        prefix = str(xref).partition(":")[0]
+        if prefix in CLASS_XREF_PREFIXES and (cls, RDF.type, OWL.Class) in graph:
+            graph.add((cls, SKOS.closeMatch, URIRef(ns.expand(str(xref)))))
+
+
+def normalised(label: str) -> str:
+    """A label compared without case, hyphens or repeated spaces ('interleukin-2' = 'IL 2')."""
+    return " ".join(label.lower().replace("-", " ").split())
+
+
+def add_pr_mappings(graph: Graph, vocab: Vocabulary) -> None:
+    """Lexical matches to the PR classes of the reference snapshot (species-generic proteins).
+
+    A human gene product whose label or exact synonym equals a PR class label is narrower than
+    that class (``skos:broadMatch``); a cytoowl class with the label of a PR class is a
+    ``skos:closeMatch``. Only exact normalised labels match; PR family classes whose label no
+    cytoowl term has are left unmapped.
+    """
+    pr = {
+        normalised(term.label): term.iri
+        for curie, term in sorted(vocab.external.items())
+        if curie.startswith("PR:") and not term.obsolete
+    }
+    for term in sorted(vocab.ids):
+        names = [*graph.objects(term, RDFS.label), *graph.objects(term, OIO.hasExactSynonym)]
+        for target in sorted({pr[n] for n in map(normalised, map(str, names)) if n in pr}):
+            graph.add((term, SKOS.broadMatch, target))
+    for cls in sorted(set(graph.subjects(RDF.type, OWL.Class))):
+        if not str(cls).startswith(ns.TERM_PREFIX):
+            continue
+        for label in graph.objects(cls, RDFS.label):
+            if normalised(str(label)) in pr:
+                graph.add((cls, SKOS.closeMatch, pr[normalised(str(label))]))
 
 
 def stable_blank_nodes(graph: Graph) -> Graph:

@@ -84,5 +84,33 @@ def run_qc(graph: Graph, directory: Path = paths.QC_DIR) -> list[Finding]:
     return run_checks(to_store(graph), load_checks(directory))
 
 
+#: The check that a term of the previous release is still there (Python: it needs two graphs).
+DISAPPEARED = Check(
+    "disappeared_term",
+    "ERROR",
+    "term of the previous release missing (deprecate, never delete)",
+    "",
+)
+
+
+def disappeared_findings(old: Graph, new: Graph) -> list[Finding]:
+    """One ERROR per cytoowl term declared in ``old`` and not declared in ``new``."""
+    from rdflib import RDF, URIRef
+
+    from cytoowl.vocab import is_term
+
+    def declared(graph: Graph) -> set[str]:
+        return {
+            str(s)
+            for s in graph.subjects(RDF.type, None)
+            if isinstance(s, URIRef) and is_term(str(s))
+        }
+
+    return [
+        Finding(DISAPPEARED, iri, str(RDF.type), "")
+        for iri in sorted(declared(old) - declared(new))
+    ]
+
+
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.check.level == "ERROR" for f in findings)

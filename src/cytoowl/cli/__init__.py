@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from cytoowl.cli import build, qc, serve, validate
+from cytoowl.cli import build, diff, load, publish, qc, serve, validate
 
 app = typer.Typer(help="Build, check and serve the cytoowl ontology.", no_args_is_help=True)
 app.command()(build.build)
 app.command()(qc.qc)
 app.command()(validate.validate)
 app.command()(serve.serve)
+app.command()(diff.diff)
+app.command()(publish.publish)
+app.command()(load.load)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -10,8 +11,18 @@ from rich.console import Console
 from rich.table import Table
 
 from cytoowl import paths
-from cytoowl.build.qc import Check, Finding, has_errors, load_checks, run_checks, to_store
+from cytoowl.build.qc import (
+    LEVELS,
+    Check,
+    Finding,
+    disappeared_findings,
+    has_errors,
+    load_checks,
+    run_checks,
+    to_store,
+)
 from cytoowl.cli.common import console
+from cytoowl.vocab import curie
 
 
 def report_table(findings: list[Finding], checks: list[Check]) -> Table:
@@ -26,8 +37,20 @@ def report_table(findings: list[Finding], checks: list[Check]) -> Table:
     return table
 
 
-def qc_command(path: Path, console: Console = console) -> int:
-    """CLI body of ``cytoowl qc``: print the table, exit 1 when an ERROR check has findings."""
+def report_tsv(findings: list[Finding]) -> str:
+    """ROBOT's report TSV (``robot report`` columns), CURIEs where the prefix map has one."""
+    rows = ["Level\tRule Name\tSubject\tProperty\tValue"]
+    order = {level: i for i, level in enumerate(LEVELS)}
+    for f in sorted(findings, key=lambda f: (order[f.check.level], f.check.name, f.entity)):
+        cells = [f.check.level, f.check.name, curie(f.entity), curie(f.property), f.value]
+        rows.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells))
+    return "\n".join(rows) + "\n"
+
+
+def qc_command(
+    path: Path, console: Console = console, fmt: str = "table", previous: Path | None = None
+) -> int:
+    """CLI body of ``cytoowl qc``: print the report, exit 1 when an ERROR check has findings."""
     graph = Graph()
     try:
         graph.parse(path)
@@ -36,12 +59,26 @@ def qc_command(path: Path, console: Console = console) -> int:
         return 2
     checks = load_checks()
     findings = run_checks(to_store(graph), checks)
-    console.print(report_table(findings, checks))
+    if previous is not None:
+        findings += disappeared_findings(Graph().parse(previous), graph)
+    if fmt == "tsv":
+        sys.stdout.write(report_tsv(findings))
+    else:
+        console.print(report_table(findings, checks))
     return 1 if has_errors(findings) else 0
 
 
 def qc(
     path: Path = typer.Argument(None, help="RDF file to check (default: the Turtle release)."),
+    fmt: str = typer.Option(
+        "table", "--format", help="table, or tsv (ROBOT report columns) on stdout."
+    ),
+    previous: Path = typer.Option(
+        None, "--previous", help="Previous release: every term it has must still be there."
+    ),
 ) -> None:
     """Run the ROBOT-report-style QC queries of sparql/qc/; exit 1 on any ERROR."""
-    raise typer.Exit(qc_command(path or paths.RELEASE.ttl))
+    if fmt not in ("table", "tsv"):
+        console.print(f"[red]error:[/red] --format {fmt!r}: use table or tsv")
+        raise typer.Exit(2)
+    raise typer.Exit(qc_command(path or paths.RELEASE.ttl, fmt=fmt, previous=previous))

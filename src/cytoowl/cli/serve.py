@@ -31,8 +31,18 @@ def serve(
     worker_restarts: int = typer.Option(
         None, "--worker-restarts", help="Attempts to replace a dead query worker [5]."
     ),
-    store_dir: str = typer.Option(None, "--store-dir", help="Embedded store directory."),
-    store_url: str = typer.Option(None, "--store-url", help="Remote SPARQL endpoint to serve."),
+    store_dir: str = typer.Option(
+        None, "--store-dir", "--data-dir", help="Embedded store directory (kept between runs)."
+    ),
+    store_url: str = typer.Option(
+        None, "--store", "--store-url", help="Remote SPARQL query endpoint to serve."
+    ),
+    store_engine: str = typer.Option(
+        None, "--store-engine", help="oxigraph, virtuoso or generic [auto: by the URL]."
+    ),
+    store_graph: list[str] = typer.Option(
+        None, "--store-graph", help="More remote graphs in the default graph (repeatable)."
+    ),
     service_allow: list[str] = typer.Option(
         None, "--service-allow", help="SERVICE endpoint to allow (repeatable)."
     ),
@@ -61,6 +71,8 @@ def serve(
         worker_restarts=worker_restarts,
         store_dir=store_dir,
         store_url=store_url,
+        store_engine=store_engine,
+        store_graphs=tuple(store_graph) if store_graph else None,
         service_allowlist=tuple(service_allow) if service_allow else None,
         root=root,
     )

@@ -1,4 +1,4 @@
-"""``cytoowl validate``: SHACL validation of the release or of users' data."""
+"""``cytoowl validate``: SHACL validation of the release, of a copy of it, or of users' data."""
 
 from __future__ import annotations
 
@@ -13,8 +13,25 @@ def validate(
     files: list[Path] = typer.Argument(None, help="Data files (default: the release)."),
     fmt: str = typer.Option(None, "--format", help="RDF format if not given by extension."),
     output: Path = typer.Option(None, "--output", help="Write the SHACL report (.ttl or .json)."),
+    standalone: bool = typer.Option(
+        False, "--standalone", help="Validate the files as they stand, without the release."
+    ),
+    with_release: bool = typer.Option(
+        False, "--with-release", help="Validate the files as data citing cytoowl terms."
+    ),
 ) -> None:
-    """Validate the release or users' data against the SHACL shapes in shapes/."""
+    """Validate the release or your files against the SHACL shapes in shapes/.
+
+    Which mode applies: no FILES, the release as it is; FILES that describe cytoowl terms (a
+    subject is a CYTO_ term or the ontology IRI: a copy or edit of the ontology), standalone,
+    as they stand; other FILES (data citing cytoowl terms, e.g. measurements with an analyte),
+    with the release beside them, reporting only what the data adds. --standalone or
+    --with-release forces a mode. Exit 0 conforms, 1 Violations, 2 unusable input.
+    """
     from cytoowl.validate import shacl
 
-    raise typer.Exit(shacl.validate_command(files or [], fmt, output, console))
+    if standalone and with_release:
+        console.print("[red]--standalone and --with-release exclude each other[/red]")
+        raise typer.Exit(2)
+    mode = shacl.STANDALONE if standalone else shacl.DATA if with_release else None
+    raise typer.Exit(shacl.validate_command(files or [], fmt, output, console, mode))

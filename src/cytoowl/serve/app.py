@@ -28,8 +28,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cytoowl import formats, vocab
+from cytoowl.dataset import Example, Sources
 from cytoowl.serve import browse, pages, service_description
-from cytoowl.serve.dataset import Example, Sources
 from cytoowl.serve.health import add_health_routes
 from cytoowl.serve.protocol import (
     FORMAT_NAMES,
@@ -41,6 +41,7 @@ from cytoowl.serve.protocol import (
 )
 from cytoowl.serve.protocol.lookup import MAX_LOOKUP_CHARS
 from cytoowl.serve.store import QueryRequest, QueryResult, Store, StoreError, open_store
+from cytoowl.serve.validation import add_validation_routes
 from cytoowl.settings import Settings, load_settings
 
 HERE = Path(__file__).parent
@@ -270,7 +271,10 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await state.store.start()
         try:
-            state.stats = await state.store.statistics(max(settings.query_timeout_s, 300))
+            try:
+                state.stats = await state.store.statistics(max(settings.query_timeout_s, 300))
+            except StoreError as exc:  # a remote store that is down: serve 503s until it is up
+                logging.getLogger("cytoowl.serve").warning("no statistics: %s", exc.message)
             state.downloads = _downloads(sources, state.stats.version)
             state.examples = sources.examples()
             state.browser = await browse.Browser.load(
@@ -290,6 +294,7 @@ def create_app(
     _add_page_routes(app, state, templates)
     browse.add_routes(app, state, templates)
     add_health_routes(app, state)
+    add_validation_routes(app, settings, templates)
     app.add_middleware(LookupFastPath, state=state)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # inside CORS: 413s get it too
     app.add_middleware(
@@ -470,6 +475,11 @@ def _add_page_routes(app: FastAPI, state: _State, templates: Jinja2Templates) ->
     @app.api_route("/downloads/{name:path}", methods=["GET", "HEAD"])
     async def download(request: Request, name: str) -> Response:
         return _send_file(request, state, name, templates)
+
+    @app.api_route("/docs", methods=["GET", "HEAD"])
+    async def reference_docs(request: Request) -> Response:
+        """The HTML reference the build generates (ontology/docs/index.html)."""
+        return _send_file(request, state, "docs/index.html", templates)
 
     for release_file in ("cytoowl.owl", "cytoowl.ttl", "cytoowl.jsonld", "cytoowl-base.owl"):
         # The ontology IRI (and its siblings) dereference to the release file itself.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import shutil
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -23,10 +22,11 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 from pyoxigraph import Store as OxStore
 
-from cytoowl.serve import dataset, statistics
+from cytoowl import dataset
+from cytoowl.serve import statistics
 
 FINGERPRINT = ".cytoowl-fingerprint"  # written last: the load is complete
-OWNED = ".cytoowl-store"  # written first: cytoowl created this directory and may delete it
+OWNED = dataset.STORE_MARKER  # written first: cytoowl created this directory
 STATS = ".cytoowl-stats.json"  # the statistics of this load (written before the fingerprint)
 BATCH = 250_000  # quads per bulk_extend: bounds the loader's memory
 
@@ -66,9 +66,10 @@ def _count(store: OxStore) -> str:
 def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
     """Load release, shapes and examples into named graphs under ``directory``; its statistics.
 
-    Skipped when the directory already holds a load of the same files (fingerprint). An
-    outdated store is deleted only if cytoowl created it (the ``.cytoowl-store`` marker);
-    a non-empty directory without the marker is refused, never deleted.
+    Skipped when the directory already holds a load of the same files (fingerprint). A
+    non-empty directory without the ``.cytoowl-store`` marker (written here and by
+    ``cytoowl load``) is refused, never touched. In an outdated store only the release, shapes
+    and queries graphs are replaced: graphs added by ``cytoowl load`` stay.
     """
     marker, cached = directory / FINGERPRINT, directory / STATS
     fingerprint = sources.fingerprint()
@@ -76,16 +77,18 @@ def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
         if not cached.is_file():  # loaded by an older cytoowl: count once, read-only
             cached.write_text(_count(OxStore.read_only(str(directory))))
         return statistics.from_json(cached.read_text())
-    if directory.exists() and any(directory.iterdir()):
-        if not (directory / OWNED).is_file():
-            raise StoreDirError(
-                f"refusing to use the store directory {directory}: it is not empty and was not "
-                f"created by cytoowl (no {OWNED} file); give an empty or new directory"
-            )
-        shutil.rmtree(directory)
+    if directory.exists() and any(directory.iterdir()) and not (directory / OWNED).is_file():
+        raise StoreDirError(
+            f"refusing to use the store directory {directory}: it is not empty and was not "
+            f"created by cytoowl (no {OWNED} file); give an empty or new directory"
+        )
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / OWNED).write_text("created by cytoowl; deleted and rebuilt when outdated\n")
+    (directory / OWNED).write_text(dataset.STORE_MARKER_TEXT)
+    marker.unlink(missing_ok=True)
+    cached.unlink(missing_ok=True)
     store = OxStore(str(directory))
+    for graph in dataset.GRAPHS:
+        store.remove_graph(NamedNode(graph))
     _fill(store, sources)
     text = _count(store)
     del store

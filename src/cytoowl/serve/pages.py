@@ -8,7 +8,6 @@ instances or children shows the first ``SECTION_LIMIT`` of them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
@@ -82,17 +81,21 @@ class TermPage:
 
 
 class _Labels:
-    """Looks labels up once per page."""
+    """Collects the links of a page, then labels them all at once (one batched lookup)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.cache: dict[str, str] = {}
+        self.links: list[Link] = []
 
-    async def link(self, iri: str) -> Link:
-        if iri not in self.cache:
-            found = await self.store.triples(NamedNode(iri), NamedNode(RDFS + "label"), None, 1)
-            self.cache[iri] = found[0].object.value if found else curie(iri)
-        return Link(iri, self.cache[iri], local_href(iri))
+    def link(self, iri: str) -> Link:
+        made = Link(iri, curie(iri), local_href(iri))
+        self.links.append(made)
+        return made
+
+    async def resolve(self) -> None:
+        found = await self.store.labels([link.iri for link in self.links])
+        for link in self.links:
+            link.label = found.get(link.iri, link.label)
 
 
 def _xref(value: str) -> Link:
@@ -100,27 +103,38 @@ def _xref(value: str) -> Link:
     return Link(value, value, expanded or "")
 
 
-async def _restriction(store: Store, node: BlankNode, labels: _Labels) -> Relation | None:
+def _restriction(
+    blanks: dict[BlankNode, list[Triple]], node: BlankNode, labels: _Labels
+) -> Relation | None:
     """``subClassOf [owl:onProperty P; owl:someValuesFrom|hasValue|allValuesFrom C]``."""
-    facts = {t.predicate.value: t.object for t in await store.triples(node, None, None, 20)}
+    facts = {t.predicate.value: t.object for t in blanks.get(node, [])}
     prop = facts.get(OWL + "onProperty")
     fillers = (OWL + k for k in ("someValuesFrom", "hasValue", "allValuesFrom"))
     filler = next((facts[k] for k in fillers if k in facts), None)
     if isinstance(prop, NamedNode) and isinstance(filler, NamedNode):
-        return Relation(await labels.link(prop.value), await labels.link(filler.value))
+        return Relation(labels.link(prop.value), labels.link(filler.value))
     return None
 
 
 async def term_page(store: Store, iri: str) -> TermPage | None:
-    """The facts of a term, or None if the store knows nothing about it."""
+    """The facts of a term, or None if the store knows nothing about it.
+
+    A fixed number of store calls whatever the term: its description (with blank nodes),
+    four capped incoming lookups, and one batched label lookup.
+    """
     node = NamedNode(iri)
-    outgoing = await store.triples(node, None, None, TERM_TRIPLE_LIMIT)
+    described = await store.describe(node, TERM_TRIPLE_LIMIT)
+    outgoing = [t for t in described if t.subject == node]
     if not outgoing:
         return None
+    blanks: dict[BlankNode, list[Triple]] = {}
+    for t in described:
+        if isinstance(t.subject, BlankNode):
+            blanks.setdefault(t.subject, []).append(t)
     labels = _Labels(store)
     page = TermPage(iri, curie(iri))
     for triple in outgoing:
-        await _place(store, page, triple, labels)
+        _place(blanks, page, triple, labels)
     page.synonyms.sort()
     for prop, section in (
         (RDFS + "subClassOf", page.children),
@@ -129,18 +143,21 @@ async def term_page(store: Store, iri: str) -> TermPage | None:
     ):
         for t in await store.triples(None, NamedNode(prop), node, SECTION_LIMIT):
             if isinstance(t.subject, NamedNode):
-                section.append(await labels.link(t.subject.value))
+                section.append(labels.link(t.subject.value))
     for t in await store.triples(None, None, node, SECTION_LIMIT):
         if t.predicate.value not in _SHOWN and isinstance(t.subject, NamedNode):
             page.relations_in.append(
-                Relation(await labels.link(t.predicate.value), await labels.link(t.subject.value))
+                Relation(labels.link(t.predicate.value), labels.link(t.subject.value))
             )
+    await labels.resolve()
     for section in (page.children, page.instances, page.parents, page.kinds):
         section.sort(key=lambda link: link.label.lower())
     return page
 
 
-async def _place(store: Store, page: TermPage, triple: Triple, labels: _Labels) -> None:
+def _place(
+    blanks: dict[BlankNode, list[Triple]], page: TermPage, triple: Triple, labels: _Labels
+) -> None:
     """Put one outgoing triple into its section of the page."""
     p, o = triple.predicate.value, triple.object
     if p == RDFS + "label" and isinstance(o, Literal):
@@ -155,35 +172,21 @@ async def _place(store: Store, page: TermPage, triple: Triple, labels: _Labels) 
         page.xrefs.append(Link(o.value, o.value, o.value))
     elif p == RDF + "type" and isinstance(o, NamedNode):
         target = page.kinds if o.value.startswith(OWL) else page.parents
-        target.append(await labels.link(o.value))
+        target.append(labels.link(o.value))
     elif p in (RDFS + "subClassOf", RDFS + "subPropertyOf"):
         if isinstance(o, NamedNode):
-            page.parents.append(await labels.link(o.value))
-        elif isinstance(o, BlankNode) and (found := await _restriction(store, o, labels)):
+            page.parents.append(labels.link(o.value))
+        elif isinstance(o, BlankNode) and (found := _restriction(blanks, o, labels)):
             page.relations_out.append(found)
     elif isinstance(o, NamedNode):
-        page.relations_out.append(Relation(await labels.link(p), await labels.link(o.value)))
+        page.relations_out.append(Relation(labels.link(p), labels.link(o.value)))
     elif isinstance(o, Literal):
-        page.annotations.append((await labels.link(p), o.value))
+        page.annotations.append((labels.link(p), o.value))
 
 
 async def term_triples(store: Store, iri: str) -> list[Triple]:
     """The term's concise bounded description plus its axiom annotations (sources)."""
-    node = NamedNode(iri)
-    out = await store.triples(node, None, None, TERM_TRIPLE_LIMIT)
-    axioms = await store.triples(None, NamedNode(OWL + "annotatedSource"), node, SECTION_LIMIT)
-    pending: list[Any] = [o for t in out if isinstance(o := t.object, BlankNode)]
-    pending += [t.subject for t in axioms if isinstance(t.subject, BlankNode)]
-    seen: set[Any] = set()
-    while pending and len(out) < TERM_TRIPLE_LIMIT:
-        blank = pending.pop()
-        if blank in seen:
-            continue
-        seen.add(blank)
-        found = await store.triples(blank, None, None, TERM_TRIPLE_LIMIT - len(out))
-        out += found
-        pending += [o for t in found if isinstance(o := t.object, BlankNode)]
-    return out
+    return await store.describe(NamedNode(iri), TERM_TRIPLE_LIMIT)
 
 
 def serialize_triples(triples: list[Triple], syntax: RdfFormat) -> bytes:

@@ -1,0 +1,151 @@
+"""``POST /validate`` over a real uvicorn: formats, Accept, the form, bad input, limits."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pyoxigraph
+import pytest
+
+from cytoowl import paths
+from server_fixtures import live_server
+
+EXAMPLE = (paths.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl").read_bytes()
+BAD = EXAMPLE.replace(b"qudt:numericValue 3.8", b"qudt:numericValue -3.8")
+SH = "http://www.w3.org/ns/shacl#"
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    with live_server(CYTOOWL_VALIDATE_TIMEOUT="60", CYTOOWL_MAX_BODY="100000") as url:
+        yield url
+
+
+def conforms(report: bytes, fmt: pyoxigraph.RdfFormat) -> bool:
+    triples = list(pyoxigraph.parse(input=report, format=fmt))
+    values = [t.object.value for t in triples if t.predicate.value == SH + "conforms"]
+    assert len(values) == 1
+    return values[0] == "true"
+
+
+def test_turtle_gives_a_json_ld_report(base: str) -> None:
+    answer = httpx.post(
+        base + "/validate", content=EXAMPLE, headers={"Content-Type": "text/turtle"}, timeout=60
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/ld+json")
+    assert conforms(answer.content, pyoxigraph.RdfFormat.JSON_LD)
+
+
+def test_a_violation_in_turtle_by_accept(base: str) -> None:
+    answer = httpx.post(
+        base + "/validate",
+        content=BAD,
+        headers={"Content-Type": "text/turtle", "Accept": "text/turtle"},
+        timeout=60,
+    )
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/turtle")
+    assert not conforms(answer.content, pyoxigraph.RdfFormat.TURTLE)
+    assert b"MinInclusiveConstraintComponent" in answer.content
+
+
+@pytest.mark.parametrize(
+    ("media", "rdf_format"),
+    [
+        ("application/n-triples", pyoxigraph.RdfFormat.N_TRIPLES),
+        ("application/ld+json", pyoxigraph.RdfFormat.JSON_LD),
+    ],
+)
+def test_n_triples_and_json_ld_bodies(base: str, media: str, rdf_format) -> None:
+    body = pyoxigraph.serialize(
+        pyoxigraph.parse(input=BAD, format=pyoxigraph.RdfFormat.TURTLE), format=rdf_format
+    )
+    answer = httpx.post(
+        base + "/validate", content=body, headers={"Content-Type": media}, timeout=60
+    )
+    assert answer.status_code == 200, answer.text
+    assert not conforms(answer.content, pyoxigraph.RdfFormat.JSON_LD)
+
+
+def test_html_report_for_browsers(base: str) -> None:
+    answer = httpx.post(
+        base + "/validate",
+        content=BAD,
+        headers={"Content-Type": "text/turtle", "Accept": "text/html"},
+        timeout=60,
+    )
+    assert answer.status_code == 200
+    assert 'id="report"' in answer.text and "Violation" in answer.text
+    assert "must be a non-negative number" in answer.text
+
+
+def test_the_form_posts_and_the_landing_page_links_it(base: str) -> None:
+    assert 'href="/validate"' in httpx.get(base + "/").text
+    assert 'id="validate-form"' in httpx.get(base + "/validate").text
+    answer = httpx.post(
+        base + "/validate", data={"data": BAD.decode(), "format": "turtle"}, timeout=60
+    )
+    assert answer.status_code == 200 and "does not conform: 1 violation" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("body", "media", "status", "words"),
+    [
+        (b"", "text/turtle", 400, "empty"),
+        (b"@prefix ex: <http://e/> .\n", "text/turtle", 400, "no RDF triples"),
+        (b"<http://e/a> <http://e/b> .\n", "application/n-triples", 400, "request body:1:"),
+        (b"a: b", "application/yaml", 415, "unsupported Content-Type"),
+        (b"x" * 100_001, "text/turtle", 413, "larger than the limit"),
+    ],
+)
+def test_bad_input_is_a_client_error(
+    base: str, body: bytes, media: str, status: int, words: str
+) -> None:
+    answer = httpx.post(
+        base + "/validate", content=body, headers={"Content-Type": media}, timeout=60
+    )
+    assert answer.status_code == status, answer.text
+    assert words in answer.text
+
+
+def test_time_limit_stops_validation_without_blocking_others() -> None:
+    big = EXAMPLE + b"".join(
+        f"<https://example.org/s{i}> a <http://www.w3.org/ns/sosa/Sample> .\n".encode()
+        for i in range(1500)
+    )
+    with live_server(CYTOOWL_VALIDATE_TIMEOUT="0.2", CYTOOWL_MAX_BODY="1000000") as url:
+        answers: list[httpx.Response] = []
+
+        def post() -> None:
+            answers.append(
+                httpx.post(
+                    url + "/validate",
+                    content=big,
+                    headers={"Content-Type": "text/turtle"},
+                    timeout=30,
+                )
+            )
+
+        threads = [threading.Thread(target=post) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        start = time.perf_counter()
+        health = httpx.get(url + "/health", timeout=10)
+        assert health.status_code == 200 and time.perf_counter() - start < 2
+        for thread in threads:
+            thread.join()
+        assert {a.status_code for a in answers} <= {503, 504}
+        assert any(a.status_code == 504 and "time limit" in a.text for a in answers)
+        assert httpx.get(url + "/health", timeout=10).status_code == 200
+
+
+def test_report_json_ld_parses_as_json(base: str) -> None:
+    answer = httpx.post(
+        base + "/validate", content=BAD, headers={"Content-Type": "text/turtle"}, timeout=60
+    )
+    json.loads(answer.text)
