@@ -386,3 +386,37 @@ def test_download_unknown_404(client: TestClient) -> None:
     assert client.get("/downloads/nothing.owl").status_code == 404
     # (a path with ../ is normalised by the client before sending: the raw-path test is in
     # test_server_live.py, where http.client sends it as written)
+
+
+# --- the lean path for GET lookups ------------------------------------------------------
+
+LOOKUP = f"SELECT ?p ?o WHERE {{ <{IL2}> ?p ?o }}"
+
+
+@pytest.mark.parametrize("accept", [JSON, "text/csv", "application/sparql-results+xml"])
+def test_get_lookup_fast_path_answers_as_the_route(client: TestClient, accept: str) -> None:
+    """The fast path (GET, only ``query``) and the route (POST) give the same answer."""
+    origin = {"Origin": "https://example.org", "Accept": accept}
+    fast = client.get("/sparql", params={"query": LOOKUP}, headers=origin)
+    routed = client.post("/sparql", data={"query": LOOKUP}, headers=origin)
+    assert fast.status_code == routed.status_code == 200
+    assert fast.content == routed.content and int(fast.headers["x-sparql-rows"]) > 3
+    for name in ("content-type", "x-sparql-rows", "x-sparql-row-limit", "vary"):
+        assert fast.headers[name] == routed.headers[name], name
+    assert fast.headers["access-control-allow-origin"] == "*"
+
+
+def test_fast_path_is_taken_and_leaves_other_gets_to_the_route(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = client.app.state.cytoowl.store
+    seen: list[str] = []
+    original = store.lookup
+    monkeypatch.setattr(store, "lookup", lambda r: seen.append(r.query) or original(r))
+    assert client.get("/sparql", params={"query": LOOKUP}).status_code == 200
+    assert seen == [LOOKUP]
+    not_only_query = client.get("/sparql", params={"query": LOOKUP, "format": "json"})
+    assert not_only_query.status_code == 200 and not_only_query.json()["results"]["bindings"]
+    bad = client.get("/sparql", params={"query": "SELECT ?p { <x> ?p"})
+    assert bad.status_code == 400
+    assert client.get("/sparql?query=%FF").status_code == 400  # bad UTF-8: the route decides

@@ -15,16 +15,9 @@ import pytest
 from pyoxigraph import BlankNode, NamedNode
 
 from cytoowl.serve import query_worker
+from cytoowl.serve.loader import OWNED, StoreDirError, load_store
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.store import (
-    OWNED,
-    EmbeddedStore,
-    QueryRequest,
-    RemoteStore,
-    StoreDirError,
-    StoreError,
-    load_store,
-)
+from cytoowl.serve.store import EmbeddedStore, QueryRequest, RemoteStore, StoreError
 from cytoowl.serve.workers import PoolConfig, WorkerPool, WorkerStartError
 from cytoowl.settings import Settings
 from server_fixtures import CARTESIAN, FIXTURE, FIXTURE_ROOT, IL2, app_client, sources_at
@@ -296,3 +289,13 @@ def test_remote_store_streams_and_caps_and_keeps_blank_nodes_out_of_patterns() -
             server.shutdown()
 
     asyncio.run(scenario())
+
+
+def test_query_workers_run_at_lower_cpu_priority(tmp_path: Path) -> None:
+    async def scenario(store: EmbeddedStore) -> None:
+        [worker] = store._pool._all  # type: ignore[union-attr]
+        stat = Path(f"/proc/{worker.process.pid}/stat").read_text()
+        nice = int(stat.rsplit(")", 1)[1].split()[16])  # field 19 of proc(5)
+        assert nice == os.nice(0) + 7
+
+    with_store(Settings(workers=1, worker_nice=7), scenario)

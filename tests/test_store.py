@@ -6,10 +6,14 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode
+from pyoxigraph import BlankNode, NamedNode, Triple
+from pyoxigraph import Store as OxStore
 
+from cytoowl.serve import loader
+from cytoowl.serve.dataset import ONTOLOGY_GRAPH, rdf_format
+from cytoowl.serve.loader import load_store
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.store import EmbeddedStore, QueryRequest, RemoteStore, StoreError, load_store
+from cytoowl.serve.store import EmbeddedStore, QueryRequest, RemoteStore, Store, StoreError
 from cytoowl.settings import Settings
 from server_fixtures import CARTESIAN, FIXTURE, IL2, live_url  # noqa: F401 - fixture
 
@@ -47,6 +51,50 @@ async def _exercise(store) -> None:
 
 def test_embedded_store() -> None:
     run(_exercise(EmbeddedStore(Settings(row_limit=50, query_timeout_s=1.5), FIXTURE)))
+
+
+def test_loaded_store_has_every_quad_of_a_one_shot_bulk_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "BATCH", 7)  # many batches, one partly filled
+    load_store(FIXTURE, tmp_path / "batched")
+    reference = OxStore()
+    reference.bulk_load(
+        path=str(FIXTURE.ontology_file),
+        format=rdf_format(FIXTURE.ontology_file),
+        to_graph=NamedNode(ONTOLOGY_GRAPH),
+    )
+    graph = NamedNode(ONTOLOGY_GRAPH)
+    loaded = OxStore.read_only(str(tmp_path / "batched"))
+    got = list(loaded.quads_for_pattern(None, None, None, graph))
+    want = list(reference.quads_for_pattern(None, None, None, graph))
+    assert len(want) > 7 and len(got) == len(want)
+    assert _ground(got) == _ground(want)  # blank node labels differ between loads
+
+
+def _ground(quads: list) -> set[str]:
+    return {
+        str(q)
+        for q in quads
+        if not isinstance(q.subject, BlankNode | Triple)
+        and not isinstance(q.object, BlankNode | Triple)
+    }
+
+
+def test_cached_statistics_equal_counting_by_queries(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = EmbeddedStore(Settings(workers=1, store_dir=str(tmp_path / "s")), FIXTURE)
+        await store.start()
+        try:
+            cached = await store.statistics(60)
+            counted = await Store.statistics(store, 60)  # the queries, through the workers
+            assert cached == counted and cached.triples > 0 and cached.counts["classes"] > 0
+        finally:
+            await store.close()
+        (tmp_path / "s" / loader.STATS).unlink()  # a store from before the cache: recounted
+        assert load_store(FIXTURE, tmp_path / "s") == cached
+
+    run(scenario())
 
 
 def test_embedded_store_timeout_replaces_worker() -> None:

@@ -89,6 +89,14 @@ class Settings(BaseSettings):
             "worker_start_timeout_s", "worker_start_timeout", "CYTOOWL_WORKER_START_TIMEOUT"
         ),
     )
+    worker_nice: int = Field(
+        5,
+        ge=0,
+        le=19,
+        description="nice increment of query workers, so lookups and pages answered by the "
+        "server process keep their latency while heavy queries run",
+        validation_alias=_env("worker_nice", "CYTOOWL_WORKER_NICE"),
+    )
     worker_restarts: int = Field(
         5,
         ge=0,

@@ -25,6 +25,9 @@ def serve(
     worker_start_timeout: float = typer.Option(
         None, "--worker-start-timeout", help="Seconds a query worker may take to start [60]."
     ),
+    worker_nice: int = typer.Option(
+        None, "--worker-nice", help="Nice increment of query workers, 0-19 [5]."
+    ),
     worker_restarts: int = typer.Option(
         None, "--worker-restarts", help="Attempts to replace a dead query worker [5]."
     ),
@@ -64,6 +67,7 @@ def serve(
         max_answer_bytes=max_answer,
         worker_memory_mb=worker_memory,
         worker_start_timeout_s=worker_start_timeout,
+        worker_nice=worker_nice,
         worker_restarts=worker_restarts,
         store_dir=store_dir,
         store_url=store_url,

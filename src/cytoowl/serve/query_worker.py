@@ -134,6 +134,7 @@ def main(argv: list[str]) -> None:
     # allow-listed endpoints a worker needs no network at all.
     network = "kept: SERVICE endpoints are allow-listed" if allowlist else isolate_network()
     limit_memory(config.get("memory_mb", 0))
+    os.nice(config.get("nice", 0))  # heavy queries yield the CPU to the server's event loop
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to stderr, never into the frame channel
     inp = sys.stdin.buffer

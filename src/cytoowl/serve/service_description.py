@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from cytoowl import dataset
 from cytoowl.serve.protocol import GRAPH_TYPES, RESULT_TYPES
-from cytoowl.serve.store import Store
+from cytoowl.serve.statistics import Stats
 from cytoowl.settings import Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -27,69 +24,7 @@ FORMAT_IRIS = {
     "application/rdf+xml": "RDF_XML",
 }
 
-_GRAPH_STATS = """
-SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
-       (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?objects)
-WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g
-"""
-_COUNTS = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT
-  (COUNT(DISTINCT ?class) AS ?classes) (COUNT(DISTINCT ?ind) AS ?individuals)
-  (COUNT(DISTINCT ?prop) AS ?object_properties)
-WHERE {
-  { ?class a owl:Class FILTER isIRI(?class) } UNION { ?ind a owl:NamedIndividual }
-  UNION { ?prop a owl:ObjectProperty }
-}
-"""
-_TOTAL = "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }"
-_HEADER = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?version_iri ?version ?title ?description ?license WHERE {
-  GRAPH <%s> { <%s> a owl:Ontology .
-    OPTIONAL { <%s> owl:versionIRI ?version_iri } OPTIONAL { <%s> owl:versionInfo ?version }
-    OPTIONAL { <%s> dcterms:title ?title } OPTIONAL { <%s> dcterms:description ?description }
-    OPTIONAL { <%s> dcterms:license ?license } }
-} LIMIT 1
-"""
-
-
-@dataclass
-class Stats:
-    """What the landing page and the service description report."""
-
-    triples: int = 0
-    graphs: dict[str, dict[str, int]] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    header: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def version(self) -> str:
-        return self.header.get("version", "unversioned")
-
-
-async def collect(store: Store, timeout: float) -> Stats:
-    """Count once at start-up (the data is read-only, so the numbers never change)."""
-    stats = Stats()
-    for row in await store.select(_GRAPH_STATS, timeout):
-        stats.graphs[row["g"].value] = {
-            v: int(row[v].value) for v in ("triples", "subjects", "properties", "objects")
-        }
-    [total] = await store.select(_TOTAL, timeout)
-    stats.triples = int(total["triples"].value)
-    [counts] = await store.select(_COUNTS, timeout)
-    stats.counts = {
-        k: int(counts[k].value) for k in ("classes", "individuals", "object_properties")
-    }
-    iri = dataset.ONTOLOGY_GRAPH
-    for row in await store.select(_HEADER % ((iri,) * 7), timeout):
-        stats.header = {
-            k: row[k].value
-            for k in ("version_iri", "version", "title", "description", "license")
-            if row[k] is not None
-        }
-    return stats
+__all__ = ["Stats", "describe"]
 
 
 def _int(value: int) -> Literal:

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import hashlib
 import json
 import re
@@ -37,6 +36,7 @@ from pyoxigraph import (
 from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset, engines, vocab
+from cytoowl.serve.loader import FINGERPRINT, load_in_child
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -47,6 +47,7 @@ from cytoowl.serve.protocol import (
     shape,
 )
 from cytoowl.serve.query_worker import execute
+from cytoowl.serve.statistics import QUERIES, Stats, compute
 from cytoowl.serve.workers import PoolConfig, WorkerError, WorkerPool
 from cytoowl.settings import Settings
 
@@ -141,6 +142,15 @@ class Store(ABC):
         result = await self.query(QueryRequest(query, _JSON_ONLY), timeout)
         return list(parse_query_results(result.body, QueryResultsFormat.JSON))
 
+    async def statistics(self, timeout: float) -> Stats:
+        """VoID numbers and the ontology header (counted by queries; embedded: cached)."""
+        answers = {query: await self.select(query, timeout) for query in QUERIES}
+        return compute(answers.__getitem__)
+
+    def lookup(self, request: QueryRequest) -> QueryResult | None:
+        """Answer a bounded lookup at once, in-process, or None to go the general way."""
+        return None
+
     async def ready(self) -> tuple[bool, str]:
         """Whether queries can be answered now, without waiting behind user queries."""
         return await self.healthy(), "the store answers"
@@ -171,6 +181,7 @@ class EmbeddedStore(Store):
         self._pool: WorkerPool | None = None
         self._repairing: asyncio.Task[None] | None = None
         self._repair_lock = asyncio.Lock()
+        self._stats: Stats | None = None
 
     @property
     def directory(self) -> Path:
@@ -181,7 +192,7 @@ class EmbeddedStore(Store):
         return Path(self._tmp)
 
     async def start(self) -> None:
-        await asyncio.to_thread(load_store, self.sources, self.directory)
+        self._stats = await load_in_child(self.sources, self.directory)
         self._local = OxStore.read_only(str(self.directory))
         self._pool = WorkerPool(
             PoolConfig(
@@ -191,6 +202,7 @@ class EmbeddedStore(Store):
                 self.settings.worker_memory_mb,
                 self.settings.worker_start_timeout_s,
                 self.settings.worker_restarts,
+                self.settings.worker_nice,
             ),
             before_spawn=self._repair,
         )
@@ -200,8 +212,11 @@ class EmbeddedStore(Store):
         """Before a worker restarts: reload the store if its directory has vanished."""
         async with self._repair_lock:  # one reload at a time (start-up of workers, /ready)
             if not (self.directory / FINGERPRINT).exists():
-                await asyncio.to_thread(load_store, self.sources, self.directory)
+                self._stats = await load_in_child(self.sources, self.directory)
                 self._local = OxStore.read_only(str(self.directory))
+
+    async def statistics(self, timeout: float) -> Stats:
+        return self._stats if self._stats is not None else await super().statistics(timeout)
 
     async def ready(self) -> tuple[bool, str]:
         if self._pool is None:
@@ -222,9 +237,8 @@ class EmbeddedStore(Store):
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
-    async def query(self, request: QueryRequest, timeout: float | None = None) -> QueryResult:
-        assert self._pool is not None, "store not started"
-        job = {
+    def _job(self, request: QueryRequest) -> dict[str, Any]:
+        return {
             "query": request.query,
             "formats": request.formats.__dict__,
             "default_graphs": list(request.default_graphs),
@@ -234,16 +248,28 @@ class EmbeddedStore(Store):
             "prefixes": request.prefixes,
             "base": request.base,
         }
+
+    def lookup(self, request: QueryRequest) -> QueryResult | None:
         if (
-            self._local is not None
-            and not job["default_graphs"]
-            and not job["named_graphs"]
-            and is_bounded_lookup(request.query)
+            self._local is None
+            or request.default_graphs
+            or request.named_graphs
+            or not is_bounded_lookup(request.query)
         ):
-            # In-process, see is_bounded_lookup: at most row_limit rows of one index scan.
-            return _result(*execute(self._local, job, self.settings.service_allowlist))
+            return None
+        # In-process, see is_bounded_lookup: at most row_limit rows of one index scan.
+        job = self._job(request)
+        return _result(*execute(self._local, job, self.settings.service_allowlist))
+
+    async def query(self, request: QueryRequest, timeout: float | None = None) -> QueryResult:
+        assert self._pool is not None, "store not started"
+        found = self.lookup(request)
+        if found is not None:
+            return found
         try:
-            header, body = await self._pool.run(job, timeout or self.settings.query_timeout_s)
+            header, body = await self._pool.run(
+                self._job(request), timeout or self.settings.query_timeout_s
+            )
         except WorkerError as e:
             raise StoreError(e.status, e.message) from None
         return _result(header, body)
@@ -260,55 +286,6 @@ class EmbeddedStore(Store):
             if len(seen) >= limit:
                 break
         return list(seen)
-
-
-FINGERPRINT = ".cytoowl-fingerprint"  # written last: the load is complete
-OWNED = dataset.STORE_MARKER  # written first: cytoowl created this directory
-
-
-class StoreDirError(Exception):
-    """The store directory cannot be used (e.g. it holds files cytoowl did not create)."""
-
-
-def load_store(sources: dataset.Sources, directory: Path) -> None:
-    """Load release, shapes and examples into named graphs under ``directory``.
-
-    Skipped when the directory already holds a load of the same files (fingerprint). A
-    non-empty directory without the ``.cytoowl-store`` marker (written by this function and by
-    ``cytoowl load``) is refused, never touched. In an outdated store only these three graphs
-    are replaced: graphs added by ``cytoowl load`` stay.
-    """
-    marker = directory / FINGERPRINT
-    fingerprint = sources.fingerprint()
-    if marker.exists() and marker.read_text() == fingerprint:
-        return
-    if directory.exists() and any(directory.iterdir()) and not (directory / OWNED).is_file():
-        raise StoreDirError(
-            f"refusing to use the store directory {directory}: it is not empty and was not "
-            f"created by cytoowl (no {OWNED} file); give an empty or new directory"
-        )
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / OWNED).write_text(dataset.STORE_MARKER_TEXT)
-    marker.unlink(missing_ok=True)
-    store = OxStore(str(directory))
-    for graph in dataset.GRAPHS:
-        store.remove_graph(NamedNode(graph))
-    if sources.ontology_file.exists():
-        store.bulk_load(
-            path=str(sources.ontology_file),
-            format=dataset.rdf_format(sources.ontology_file),
-            to_graph=NamedNode(dataset.ONTOLOGY_GRAPH),
-        )
-    for shapes in sources.shape_files():
-        store.bulk_load(
-            path=str(shapes), format=RdfFormat.TURTLE, to_graph=NamedNode(dataset.SHAPES_GRAPH)
-        )
-    store.extend(list(dataset.example_quads(sources.examples())))
-    store.flush()
-    store.optimize()
-    del store
-    gc.collect()  # close the read-write handle before read-only ones open
-    marker.write_text(fingerprint)
 
 
 def _too_large(cap: int) -> str:

@@ -70,6 +70,7 @@ class PoolConfig:
     memory_mb: int = 0
     start_timeout_s: float = 60.0
     restart_attempts: int = 5
+    nice: int = 0
 
 
 class WorkerPool:
@@ -108,6 +109,7 @@ class WorkerPool:
             "store": str(self.config.store_dir),
             "allowlist": list(self.config.allowlist),
             "memory_mb": self.config.memory_mb,
+            "nice": self.config.nice,
         }
         process = await asyncio.create_subprocess_exec(
             sys.executable,
