@@ -7,13 +7,17 @@
   permitted the worker keeps the network and says so.
 * :func:`limit_memory`: ``RLIMIT_AS``, so a query that builds huge values fails in that
   worker (which is then replaced) instead of exhausting the machine.
+* :func:`die_with_parent`: every child of the server (query workers, the loader, the catalog
+  builder) is killed by Linux when the server dies, never left running as an orphan.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import resource
+import signal
 import sys
 
 _CLONE_NEWNET = 0x40000000
@@ -45,3 +49,12 @@ def limit_memory(megabytes: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when the server dies (else a runaway query or a
+    half-done load would go on as an orphan, holding the store's lock)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the server died before we asked
+        sys.exit(0)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pyoxigraph import NamedNode, RdfFormat
 from pyoxigraph import Store as OxStore
@@ -23,6 +24,7 @@ from pyoxigraph import Store as OxStore
 from cytoowl import dataset
 from cytoowl.serve import statistics
 from cytoowl.serve.catalog import Read, WholeReader
+from cytoowl.serve.limits import die_with_parent
 
 FINGERPRINT = ".cytoowl-fingerprint"  # written last: the load is complete
 OWNED = dataset.STORE_MARKER  # written first: cytoowl created this directory
@@ -30,6 +32,9 @@ STATS = ".cytoowl-stats.json"  # the statistics of this load (written before the
 #: The catalog of search and browse (:mod:`cytoowl.serve.catalog`), built after a load; the
 #: version changes with its tables.
 CATALOG_FILE = ".cytoowl-catalog-v1.sqlite"
+
+
+T = TypeVar("T")
 
 
 class StoreDirError(Exception):
@@ -93,11 +98,27 @@ def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
     return statistics.from_json(text)
 
 
-async def load_in_child(sources: dataset.Sources, directory: Path) -> statistics.Stats:
-    """:func:`load_store` in a fresh process, so its memory is returned when it exits."""
+async def in_child(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a fresh process (its memory goes back when it exits) that
+    dies with the server and is killed if the awaiting task is cancelled, so a shutdown
+    does not wait for a load or a catalog build to finish."""
     loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        return await loop.run_in_executor(pool, load_store, sources, directory)
+    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=die_with_parent)
+    try:
+        result = await loop.run_in_executor(pool, function, *args)
+    except BaseException:
+        # The executor has no public way to stop a running call: kill its process.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return result
+
+
+async def load_in_child(sources: dataset.Sources, directory: Path) -> statistics.Stats:
+    """:func:`load_store` in a child process (see :func:`in_child`)."""
+    return await in_child(load_store, sources, directory)
 
 
 #: Writes a catalog file from a reader (:func:`cytoowl.serve.search.build_catalog`).
@@ -116,6 +137,4 @@ async def catalog_in_child(directory: Path, build: BuildCatalog) -> Path:
     """:func:`build_catalog` in a fresh process (it reads every term once)."""
     if (directory / CATALOG_FILE).is_file():
         return directory / CATALOG_FILE
-    loop = asyncio.get_running_loop()
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        return await loop.run_in_executor(pool, build_catalog, directory, build)
+    return await in_child(build_catalog, directory, build)

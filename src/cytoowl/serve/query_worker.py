@@ -10,17 +10,15 @@ allow-list, memory limit); the first frame it writes is ``{"ready": true, "netwo
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import os
-import signal
 import struct
 import sys
 from typing import Any, BinaryIO
 
 from pyoxigraph import NamedNode, Store
 
-from cytoowl.serve.limits import isolate_network, limit_memory
+from cytoowl.serve.limits import die_with_parent, isolate_network, limit_memory
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -119,15 +117,6 @@ def warm_up() -> None:
     (23 MiB per worker) is imported by the first query that merely spells "service"."""
     with contextlib.suppress(QueryRefused):
         check_service("ASK { SERVICE <http://localhost/> {} }", ())  # never executed
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this worker when the server dies (else a runaway query would
-    keep burning a core as an orphan)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() == 1:  # the server died before we asked
-        sys.exit(0)
 
 
 def main(argv: list[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
@@ -118,8 +119,18 @@ class Formats:
     graph: str | None
 
 
+MAX_CACHED_ACCEPT = 1_000  # a client's Accept header rarely changes: negotiate it once
+MAX_ACCEPT_CHARS = 1_000  # longer headers are negotiated each time, never cached
+
+
 def choose_formats(accept: str | None, format_name: str | None = None) -> Formats:
     """Negotiate both kinds at once, so one header serves whichever form the query has."""
+    if accept is not None and len(accept) > MAX_ACCEPT_CHARS:
+        return _choose_formats(accept, format_name)
+    return _cached_formats(accept, format_name)
+
+
+def _choose_formats(accept: str | None, format_name: str | None) -> Formats:
     if format_name:
         accept = FORMAT_NAMES.get(format_name.lower(), format_name.lower())
     return Formats(
@@ -127,6 +138,11 @@ def choose_formats(accept: str | None, format_name: str | None = None) -> Format
         negotiate(accept, BOOLEAN_TYPES),
         negotiate(accept, list(GRAPH_TYPES)),
     )
+
+
+#: Bounded (least recently used first out), and keyed by short headers only, so a client
+#: sending endless distinct headers costs at most ``MAX_CACHED_ACCEPT`` small entries.
+_cached_formats = lru_cache(maxsize=MAX_CACHED_ACCEPT)(_choose_formats)
 
 
 def content_type(media_type: str) -> str:
