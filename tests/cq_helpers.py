@@ -21,7 +21,7 @@ def keys_to_iris() -> dict[str, str]:
     """Every individual key (HGNC symbol, complex key, drug key) to its IRI."""
     index = {}
     for name, column in KEY_COLUMNS:
-        path = paths.SOURCE_DIR / f"{name}.tsv"
+        path = paths.LAYOUT.source_dir / f"{name}.tsv"
         if not path.exists():
             continue
         with path.open() as handle:
@@ -43,7 +43,7 @@ IFN_TYPE_I = (
 
 def run(store: pyoxigraph.Store, name: str) -> list[dict[str, str]]:
     """Run ``sparql/cq/<name>_*.rq`` and return its rows as {variable: value}."""
-    (path,) = paths.CQ_DIR.glob(f"{name}_*.rq")
+    (path,) = paths.LAYOUT.cq_dir.glob(f"{name}_*.rq")
     results = store.query(path.read_text())
     names = [v.value for v in results.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in results]

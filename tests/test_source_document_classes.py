@@ -87,7 +87,7 @@ def test_cq12_lymphokines_and_monokines_exact_answer(release_store: pyoxigraph.S
 
 @pytest.fixture(scope="module")
 def asserted() -> Graph:
-    return build_graph(paths.SOURCE_DIR)
+    return build_graph(paths.LAYOUT.source_dir)
 
 
 @pytest.mark.parametrize("cls", [LYMPHOKINE, MONOKINE], ids=["lymphokine", "monokine"])
@@ -99,7 +99,7 @@ def test_cell_source_classes_are_inferred_not_asserted(
 
 
 def test_cl_subclass_axioms_use_reference_terms_with_their_labels() -> None:
-    reference = paths.SOURCE_DIR / "reference"
+    reference = paths.LAYOUT.source_dir / "reference"
     with (reference / "external_terms.tsv").open(encoding="utf-8") as handle:
         terms = {r["curie"]: r for r in csv.DictReader(handle, delimiter="\t")}
     with (reference / "cl_subclass_axioms.tsv").open(encoding="utf-8") as handle:
@@ -121,7 +121,7 @@ def test_lymphokine_and_monokine_shapes_bite_in_the_release(
     release_graph: Graph, tmp_path: Path
 ) -> None:
     for name in ("common.ttl", "names_and_cell_sources.ttl"):  # common.ttl: SPARQL prefixes
-        (tmp_path / name).write_bytes((paths.SHAPES_DIR / name).read_bytes())
+        (tmp_path / name).write_bytes((paths.LAYOUT.shapes_dir / name).read_bytes())
     report = engine.run([release_data().ntriples], engine.compiled_shapes(tmp_path))
     assert b'#conforms> "true"' in report, report.decode()
     for cls in (LYMPHOKINE, MONOKINE):

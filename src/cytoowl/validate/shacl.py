@@ -166,7 +166,7 @@ def data_of_graph(graph: Graph) -> Data:
 @functools.cache
 def release_data() -> Data:
     """The bundled Turtle release, read once per process."""
-    return read_file(paths.RELEASE.ttl)
+    return read_file(paths.LAYOUT.release.ttl)
 
 
 ######## Reading the engine's report ########
