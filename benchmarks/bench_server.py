@@ -8,7 +8,11 @@ Generates a seeded ontology-like dataset (classes with a hierarchy, labelled ind
 with synonyms, xrefs and relations), serves it from the three servers on loopback ports,
 replays the same query mix at several concurrencies (bounded in time and count), and
 prints queries/s, p50/p99 latency and peak memory (RSS of the server and its children)
-with ratios. Needs the ``bench`` extras (``pip install -e '.[bench]'``).
+with ratios. Memory is counted the same way for every server, in two phases: start-up
+(from the first command, a separate loader such as ``oxigraph load`` included, until the
+endpoint answers) and serving (after that). cytoowl builds its search index after it
+answers queries; the workloads start once ``/ready`` says the index is there.
+Needs the ``bench`` extras (``pip install -e '.[bench]'``).
 
     python benchmarks/bench_server.py --triples 1000000
 """
@@ -186,30 +190,60 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Memory:
+    """Peak RSS of a process tree (the process and all its children), sampled every 0.1 s."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self.pid: int | None = None
+        self._stop = threading.Event()
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            if self.pid is not None:
+                try:
+                    root = psutil.Process(self.pid)
+                    rss = sum(p.memory_info().rss for p in [root, *root.children(True)])
+                    self.peak = max(self.peak, rss)
+                except psutil.Error:
+                    pass
+            time.sleep(0.1)
+
+    def stop(self) -> int:
+        self._stop.set()
+        return self.peak
+
+
+def run_watched(cmd: list[str], memory: Memory) -> None:
+    """Run a command to its end with its memory counted (e.g. a loader)."""
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    memory.pid = process.pid
+    if process.wait() != 0:
+        raise RuntimeError(f"{cmd[0]} exited with {process.returncode}")
+
+
 @dataclass
 class Server:
     name: str
     port: int
     path: str
     process: subprocess.Popen
-    peak_rss: int = 0
-    _stop: threading.Event = field(default_factory=threading.Event)
+    #: start-up: from the first command (a separate loader too) until ready; serving: after.
+    startup: Memory = field(default_factory=Memory)
+    serving: Memory | None = None
+    ready_s: float = 0.0
+    search_s: float | None = None
 
-    def watch_memory(self) -> None:
-        def sample() -> None:
-            while not self._stop.is_set():
-                try:
-                    root = psutil.Process(self.process.pid)
-                    rss = sum(p.memory_info().rss for p in [root, *root.children(True)])
-                    self.peak_rss = max(self.peak_rss, rss)
-                except psutil.Error:
-                    pass
-                time.sleep(0.2)
-
-        threading.Thread(target=sample, daemon=True).start()
+    def ready(self) -> None:
+        """Start-up is over: from now on memory counts as serving."""
+        self.startup.stop()
+        self.serving = Memory()
+        self.serving.pid = self.process.pid
 
     def stop(self) -> None:
-        self._stop.set()
+        if self.serving:
+            self.serving.stop()
         for child in psutil.Process(self.process.pid).children(True):
             child.kill()  # our own children only (workers of this server)
         self.process.send_signal(signal.SIGTERM)
@@ -237,6 +271,17 @@ def wait_ready(port: int, path: str, process: subprocess.Popen, limit: float) ->
     raise RuntimeError("server not ready in time")
 
 
+def wait_search(port: int, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/ready")
+        if b'"search":"ready"' in conn.getresponse().read().replace(b" ", b""):
+            return
+        time.sleep(0.5)
+    raise RuntimeError("search not ready in time")
+
+
 def start_cytoowl(data: Dataset, work: Path) -> Server:
     root = work / "cytoowl-root"
     (root / "ontology").mkdir(parents=True, exist_ok=True)
@@ -247,24 +292,24 @@ def start_cytoowl(data: Dataset, work: Path) -> Server:
     env = {**os.environ, "CYTOOWL_ROOT": str(root), "CYTOOWL_STORE_DIR": str(work / "cy-store")}
     cmd = [str(BIN / "cytoowl"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return Server("cytoowl", port, "/sparql", process)
+    server = Server("cytoowl", port, "/sparql", process)
+    server.startup.pid = process.pid
+    return server
 
 
 def start_oxigraph(data: Dataset, work: Path) -> Server:
     location = work / "oxigraph-store"
+    startup = Memory()
     if not location.exists():
-        subprocess.run(
-            [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(data.path)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        load = [str(BIN / "oxigraph"), "load", "--location", str(location)]
+        run_watched([*load, "--file", str(data.path)], startup)
     port = free_port()
     cmd = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location)]
     process = subprocess.Popen(
         [*cmd, "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    return Server("oxigraph", port, "/query", process)
+    startup.pid = process.pid
+    return Server("oxigraph", port, "/query", process, startup)
 
 
 def start_rdflib(data: Dataset, work: Path) -> Server:
@@ -273,17 +318,24 @@ def start_rdflib(data: Dataset, work: Path) -> Server:
     process = subprocess.Popen(
         [*cmd, str(data.path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    return Server("rdflib-endpoint", port, "/", process)  # its endpoint is the root
+    server = Server("rdflib-endpoint", port, "/", process)  # its endpoint is the root
+    server.startup.pid = process.pid
+    return server
 
 
 @contextmanager
 def running(start: Callable[[Dataset, Path], Server], data: Dataset, work: Path) -> Iterator:
     started = time.monotonic()
     server = start(data, work)
-    server.watch_memory()
     try:
         wait_ready(server.port, server.path, server.process, limit=1800)
-        print(f"  {server.name} ready in {time.monotonic() - started:.1f} s", flush=True)
+        server.ready_s = time.monotonic() - started
+        server.ready()
+        print(f"  {server.name} ready in {server.ready_s:.1f} s", flush=True)
+        if server.name == "cytoowl":  # its search index is built after start-up
+            wait_search(server.port, limit=1800)
+            server.search_s = time.monotonic() - started
+            print(f"  {server.name} search ready in {server.search_s:.1f} s", flush=True)
         yield server
     finally:
         server.stop()
@@ -463,7 +515,7 @@ def main() -> None:
                     f"p99 {cell.pct(0.99):.1f} ms  (heavy queries done: {heavy.done})",
                     flush=True,
                 )
-        peaks[name] = server.peak_rss
+        peaks[name] = server
     report(results, peaks, names, levels)
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
@@ -486,10 +538,23 @@ def report(results: dict, peaks: dict, names: list[str], levels: list[int]) -> N
                     f"| {workload} | {clients} | {name} | {cell.qps:.1f} | {cell.pct(0.5):.1f} "
                     f"| {cell.pct(0.99):.1f} | {vs_ox} | {vs_rd} |"
                 )
-    print("\n| server | peak RSS (MiB, with children) |")
-    print("|---|---|")
+    print(
+        "\n| server | ready s | vs oxigraph | peak RSS serving MiB | vs oxigraph "
+        "| peak RSS start-up MiB | vs oxigraph |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    ox = peaks.get("oxigraph")
     for name in names:
-        print(f"| {name} | {peaks.get(name, 0) / 2**20:.0f} |")
+        s = peaks[name]
+        serving = s.serving.peak if s.serving else 0
+        cells = [
+            (s.ready_s, ox.ready_s if ox else 0, "s"),
+            (serving / 2**20, (ox.serving.peak if ox and ox.serving else 0) / 2**20, ""),
+            (s.startup.peak / 2**20, (ox.startup.peak if ox else 0) / 2**20, ""),
+        ]
+        row = " | ".join(f"{v:.1f} | {v / o:.2f}x" if o else f"{v:.1f} | -" for v, o, _ in cells)
+        search = f" (search ready {s.search_s:.1f} s)" if s.search_s else ""
+        print(f"| {name}{search} | {row} |")
 
 
 if __name__ == "__main__":

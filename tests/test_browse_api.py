@@ -227,20 +227,29 @@ def test_query_page_falls_back_without_yasgui(release, monkeypatch, tmp_path) ->
 
 
 def test_catalog_over_a_remote_store_equals_the_embedded_one(live_url: str) -> None:  # noqa: F811
-    async def load(store) -> catalog.Catalog:
+    async def snapshot(store) -> dict:
         await store.start()
         try:
-            return await catalog.load(store)
+            found = catalog.Catalog.open(await store.catalog_file(search.build_catalog, 60))
+            return {
+                "terms": dict(found.terms.items()),
+                **{
+                    name: dict(getattr(found, name).items())
+                    for name in ("parents", "types", "parts", "binds")
+                },
+                "binding_properties": found.binding_properties,
+                "entries": found.db.execute(
+                    "SELECT term, field, text, key FROM entry ORDER BY term, field, key"
+                ).fetchall(),
+            }
         finally:
             await store.close()
 
     settings = limited_settings(row_limit=7)  # pages smaller than the data
-    local = asyncio.run(load(EmbeddedStore(limited_settings(), FIXTURE)))
-    remote = asyncio.run(load(RemoteStore(settings, live_url + "/sparql")))
-    assert local.terms == remote.terms and len(local.terms) > 5
-    assert local.parents == remote.parents and local.types == remote.types
-    assert local.binds == remote.binds and local.binds  # binds receptor found by its label
-    assert local.binding_properties == remote.binding_properties
+    local = asyncio.run(snapshot(EmbeddedStore(limited_settings(), FIXTURE)))
+    remote = asyncio.run(snapshot(RemoteStore(settings, live_url + "/sparql")))
+    assert local == remote
+    assert len(local["terms"]) > 5 and local["binds"] and local["entries"]
 
 
 def test_catalog_fits_under_a_small_answer_cap() -> None:
@@ -250,3 +259,29 @@ def test_catalog_fits_under_a_small_answer_cap() -> None:
         assert first["id"] == "CYTO:0000100" and first["matched"]["field"] == "exact synonym"
         children = embedded(client, "/api/terms/CYTO:0000001/children")
         assert children == ["CYTO:0000011", "CYTO:0000002"]
+
+
+def test_queries_are_served_while_the_catalog_is_built(monkeypatch) -> None:
+    """The catalog is built after start-up: SPARQL answers at once, /ready says search is
+    building, and search waits a bounded time, then answers 503 with Retry-After."""
+    built = asyncio.Event()
+
+    async def slow_catalog(self, build, timeout):
+        await built.wait()  # never set: the catalog is still being built
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(EmbeddedStore, "catalog_file", slow_catalog)
+    monkeypatch.setattr(browse, "WAIT_S", 0.2)
+    with app_client() as client:
+        assert client.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
+        ready = client.get("/ready")
+        assert ready.status_code == 200 and ready.json()["search"] == "building"
+        waiting = client.get("/api/suggest", params={"q": "IL-2"})
+        assert waiting.status_code == 503 and waiting.headers["retry-after"] == "5"
+        assert "being built" in waiting.json()["error"]
+        assert client.get("/health").status_code == 200
+
+
+def test_ready_says_when_search_is_there(release) -> None:
+    suggestions(release, "IL-6")  # waits for the catalog if need be
+    assert release.get("/ready").json()["search"] == "ready"

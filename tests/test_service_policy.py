@@ -220,3 +220,21 @@ def test_workers_have_no_network_without_an_allow_list() -> None:
     if not os.path.exists("/proc/self/ns/net"):
         pytest.skip("no network namespaces on this system")
     asyncio.run(scenario())
+
+
+def test_refusing_a_service_needs_no_parser_without_an_allow_list() -> None:
+    """With nothing allow-listed, the tokenizers' SERVICE keyword is enough to refuse, so
+    query workers never load rdflib's SPARQL grammar (23 MiB each) for it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from cytoowl.serve.protocol import QueryRefused, check_service\n"
+        "try:\n"
+        "    check_service('SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } }', ())\n"
+        "except QueryRefused:\n"
+        "    print('refused', 'rdflib' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["refused", "False"]

@@ -9,7 +9,8 @@ import pytest
 from pyoxigraph import BlankNode, NamedNode, Triple
 from pyoxigraph import Store as OxStore
 
-from cytoowl.serve import loader
+from cytoowl.serve import loader, search
+from cytoowl.serve.catalog import Catalog
 from cytoowl.serve.dataset import ONTOLOGY_GRAPH, rdf_format
 from cytoowl.serve.loader import load_store
 from cytoowl.serve.protocol import choose_formats
@@ -53,10 +54,7 @@ def test_embedded_store() -> None:
     run(_exercise(EmbeddedStore(Settings(row_limit=50, query_timeout_s=1.5), FIXTURE)))
 
 
-def test_loaded_store_has_every_quad_of_a_one_shot_bulk_load(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(loader, "BATCH", 7)  # many batches, one partly filled
+def test_loaded_store_has_every_quad_of_a_one_shot_bulk_load(tmp_path: Path) -> None:
     load_store(FIXTURE, tmp_path / "batched")
     reference = OxStore()
     reference.bulk_load(
@@ -129,6 +127,31 @@ def test_busy_pool_answers_503() -> None:
             await store.close()
 
     run(scenario())
+
+
+def test_catalog_file_is_built_once_per_load(tmp_path: Path) -> None:
+    """Built beside the data by a child process, reused on restart, dropped on reload."""
+
+    async def catalog_file() -> Path:
+        store = EmbeddedStore(Settings(workers=1, store_dir=str(tmp_path / "s")), FIXTURE)
+        await store.start()
+        try:
+            return await store.catalog_file(search.build_catalog, 60)
+        finally:
+            await store.close()
+
+    path = run(catalog_file())
+    assert path == tmp_path / "s" / loader.CATALOG_FILE
+    stamp = path.stat().st_mtime_ns
+    found = Catalog.open(path)
+    assert found.get(IL2).label == "interleukin-2" and found.db.execute(
+        "SELECT COUNT(*) FROM entry"
+    ).fetchone()[0] > len(found.terms)
+    found.db.close()
+    assert run(catalog_file()).stat().st_mtime_ns == stamp
+    (tmp_path / "s" / loader.FINGERPRINT).write_text("an older release")
+    load_store(FIXTURE, tmp_path / "s")  # reloaded: the old catalog must not survive
+    assert not path.exists()
 
 
 def test_store_directory_is_reused(tmp_path: Path) -> None:

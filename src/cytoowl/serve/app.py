@@ -6,6 +6,8 @@ builds it and :func:`run` serves it with uvicorn (``cytoowl serve``).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -70,6 +72,26 @@ class _State:
     downloads: dict[str, Download] = field(default_factory=dict)
     examples: list[Example] = field(default_factory=list)
     browser: browse.Browser | None = None
+    browser_task: asyncio.Task[None] | None = None
+
+    async def get_browser(self, wait: float = browse.WAIT_S) -> browse.Browser | None:
+        """The catalog for search and browse; built in the background at start-up, so a
+        request waits for it (at most ``wait`` seconds) and gets None if it is not there."""
+        if self.browser is None and self.browser_task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self.browser_task), wait)
+        return self.browser
+
+    async def load_browser(self, timeout: float) -> None:
+        log = logging.getLogger("cytoowl.serve")
+        try:
+            self.browser = await browse.Browser.load(self.store, timeout)
+        except StoreError as exc:  # e.g. a remote store down, or refusing deep pages
+            log.warning("empty catalog: %s", exc.message)
+            self.browser = browse.Browser(browse.Catalog.empty())
+        except Exception:
+            log.exception("the catalog of search and browse could not be built")
+            self.browser = browse.Browser(browse.Catalog.empty())
 
 
 def _downloads(sources: Sources, version: str) -> dict[str, Download]:
@@ -277,15 +299,17 @@ def create_app(
                 logging.getLogger("cytoowl.serve").warning("no statistics: %s", exc.message)
             state.downloads = _downloads(sources, state.stats.version)
             state.examples = sources.examples()
-            try:
-                state.browser = await browse.Browser.load(
-                    state.store, max(settings.query_timeout_s, 300)
-                )
-            except StoreError as exc:  # e.g. a remote store down, or refusing deep pages
-                logging.getLogger("cytoowl.serve").warning("empty catalog: %s", exc.message)
-                state.browser = browse.Browser(browse.Catalog())
+            # Queries are served while the catalog is built (a minute at 1M triples, once
+            # per store): search and browse wait for it, see _State.get_browser.
+            state.browser_task = asyncio.create_task(
+                state.load_browser(max(settings.query_timeout_s, 300))
+            )
             yield
         finally:
+            if state.browser_task is not None:
+                state.browser_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await state.browser_task
             await state.store.close()
 
     app = FastAPI(
@@ -467,7 +491,7 @@ def _add_page_routes(app: FastAPI, state: _State, templates: Jinja2Templates) ->
             return templates.TemplateResponse(
                 request,
                 "term.html",
-                {"state": state, "t": page, "view": browse.term_view(state.browser, iri)},
+                {"state": state, "t": page, "view": await _term_view(state, iri)},
                 headers={"Vary": "Accept"},
             )
         triples = await pages.term_triples(state.store, iri)
@@ -491,6 +515,10 @@ def _add_page_routes(app: FastAPI, state: _State, templates: Jinja2Templates) ->
             return _send_file(request, state, name, templates)
 
         app.add_api_route(f"/{release_file}", alias, methods=["GET", "HEAD"])
+
+
+async def _term_view(state: _State, iri: str) -> browse.TermView | None:
+    return browse.term_view(await state.get_browser(), iri)
 
 
 def _term_format(request: Request, extension: str | None) -> str | None:

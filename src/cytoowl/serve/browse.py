@@ -18,7 +18,6 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from cytoowl import vocab
-from cytoowl.serve import catalog as catalog_module
 from cytoowl.serve import diagrams, hierarchy, search
 from cytoowl.serve.catalog import Catalog, Term
 from cytoowl.serve.hierarchy import Hierarchy, Paging, page_href
@@ -29,6 +28,8 @@ STATIC = Path(__file__).parent / "static"
 #: Where ``make assets`` puts YASGUI's built files (not committed; see docs/serving.md).
 YASGUI = STATIC / "vendor" / "yasgui"
 TREE_MEMBERS = 200
+#: How long a search or browse request waits for the catalog being built at start-up.
+WAIT_S = 20.0
 
 
 @dataclass
@@ -45,7 +46,8 @@ class Browser:
 
     @classmethod
     async def load(cls, store: Store, timeout: float = 300) -> Browser:
-        return cls(await catalog_module.load(store, timeout))
+        """The store's catalog file (built once per store, see ``Store.catalog_file``)."""
+        return cls(Catalog.open(await store.catalog_file(search.build_catalog, timeout)))
 
     def resolve(self, text: str) -> Term | None:
         """A term by CURIE (``CYTO:0001140``), short form (``CYTO_0001140``) or IRI."""
@@ -60,6 +62,13 @@ class Browser:
 
 def yasgui_available() -> bool:
     return (YASGUI / "yasgui.min.js").is_file() and (YASGUI / "yasgui.min.css").is_file()
+
+
+class _Building(Exception):
+    """The catalog is still being built (start-up); the client should retry."""
+
+
+BUILDING = "the search index is still being built after start-up; retry in a few seconds"
 
 
 class _Invalid(Exception):
@@ -104,8 +113,15 @@ def add_routes(app: FastAPI, state: Any, templates: Jinja2Templates) -> None:
     """The browse routes; ``state.browser`` is filled by the app's lifespan."""
     templates.env.globals["yasgui"] = yasgui_available
 
-    def browser() -> Browser:
-        return state.browser
+    @app.exception_handler(_Building)
+    async def building(request: Request, exc: _Building) -> Response:
+        return JSONResponse({"error": BUILDING}, status_code=503, headers={"Retry-After": "5"})
+
+    async def browser() -> Browser:
+        found = await state.get_browser()
+        if found is None:
+            raise _Building
+        return found
 
     @app.get("/api/suggest")
     async def suggest(request: Request) -> Response:
@@ -113,7 +129,7 @@ def add_routes(app: FastAPI, state: Any, templates: Jinja2Templates) -> None:
             q, limit, kind = _query(request, required=False), _limit(request), _kind(request)
         except _Invalid as e:
             return _json_error(400, str(e))
-        hits = browser().index.suggest(q, limit, kind) if q.strip() else []
+        hits = (await browser()).index.suggest(q, limit, kind) if q.strip() else []
         return JSONResponse({"query": q, "suggestions": [h.json() for h in hits]})
 
     @app.get("/api/search")
@@ -122,7 +138,7 @@ def add_routes(app: FastAPI, state: Any, templates: Jinja2Templates) -> None:
             q, kind, paging = _query(request), _kind(request), _paging(request)
         except _Invalid as e:
             return _json_error(400, str(e))
-        total, hits = browser().index.search(q, kind, paging.page, paging.size)
+        total, hits = (await browser()).index.search(q, kind, paging.page, paging.size)
         return JSONResponse(
             {
                 "query": q,
@@ -136,17 +152,17 @@ def add_routes(app: FastAPI, state: Any, templates: Jinja2Templates) -> None:
     @app.get("/api/terms")
     async def term_by_iri(request: Request) -> Response:
         iri = request.query_params.get("iri", "")
-        term = browser().resolve(iri) if iri else None
+        term = (await browser()).resolve(iri) if iri else None
         if term is None:
             return _json_error(404, f"no term {iri[:200]!r}: give ?iri=IRI or /api/terms/CURIE")
-        return JSONResponse(hierarchy.term_json(browser().hierarchy, term))
+        return JSONResponse(hierarchy.term_json((await browser()).hierarchy, term))
 
     @app.get("/api/terms/{term_id}")
     async def term_api(term_id: str) -> Response:
-        term = browser().resolve(term_id)
+        term = (await browser()).resolve(term_id)
         if term is None:
             return _json_error(404, f"no term {term_id[:200]!r} in cytoowl")
-        return JSONResponse(hierarchy.term_json(browser().hierarchy, term))
+        return JSONResponse(hierarchy.term_json((await browser()).hierarchy, term))
 
     @app.get("/api/terms/{term_id}/{relation}")
     async def related_api(request: Request, term_id: str, relation: str) -> Response:
@@ -156,7 +172,7 @@ def add_routes(app: FastAPI, state: Any, templates: Jinja2Templates) -> None:
             paging = _paging(request)
         except _Invalid as e:
             return _json_error(400, str(e))
-        b = browser()
+        b = await browser()
         term = b.resolve(term_id)
         if term is None:
             return _json_error(404, f"no term {term_id[:200]!r} in cytoowl")
@@ -173,7 +189,9 @@ def add_routes(app: FastAPI, state: Any, templates: Jinja2Templates) -> None:
             return templates.TemplateResponse(
                 request, "not_found.html", {"state": state, "message": str(e)}, status_code=400
             )
-        total, hits = browser().index.search(q, kind, paging.page, paging.size) if q else (0, [])
+        total, hits = (
+            (await browser()).index.search(q, kind, paging.page, paging.size) if q else (0, [])
+        )
         return templates.TemplateResponse(
             request,
             "search.html",
@@ -183,7 +201,7 @@ def add_routes(app: FastAPI, state: Any, templates: Jinja2Templates) -> None:
     @app.get("/tree")
     async def tree_page(request: Request) -> Response:
         return templates.TemplateResponse(
-            request, "tree.html", {"state": state, "tree": tree(browser())}
+            request, "tree.html", {"state": state, "tree": tree(await browser())}
         )
 
 

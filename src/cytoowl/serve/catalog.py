@@ -1,22 +1,35 @@
-"""A read-only snapshot of the ontology's terms, taken once at start-up through the Store.
+"""The terms of the served data, their texts and edges, in an SQLite file built once per store.
 
-Search, the hierarchy API, the class tree and the diagrams all read this snapshot instead of
-querying per request: the release never changes while a server runs, so a request costs a
-dictionary lookup, and the snapshot is taken with paged ``SELECT``\\s through
-:class:`cytoowl.serve.store.Store`, so it works the same over an embedded or a remote store.
-What it holds is bounded (``MAX_ROWS`` rows in all); past that it keeps what it read and logs.
+Search, the hierarchy API, the class tree and the diagrams all read this catalog instead of
+querying the store per request: the data never changes while a server runs. It lives on
+disk, not in the server's memory: at 1M triples the same terms as Python objects took about
+1 GB and half a minute to build at every start, which no server beside GO, CL or UniProt can
+afford. SQLite (standard library, read-only connection, a bounded page cache) answers each
+look-up from an index in microseconds.
+
+:func:`build` fills the file from the answers of the ``QUERIES`` below, read through any
+function (the loader reads its own store in one pass; a remote endpoint is read in pages by
+:func:`read_paged`). :class:`Catalog` reads it with the interface the old dictionaries had
+(``catalog.parents.get(iri, set())``, ``catalog.terms[iri]``, ``iri in catalog.bound_by``).
+What it holds is bounded (``MAX_ROWS`` rows read in all); past that it keeps what it read.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
-from collections import defaultdict
+import os
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from pyoxigraph import Literal, NamedNode
 
 from cytoowl import vocab
-from cytoowl.serve.store import Store, StoreError
 
 log = logging.getLogger("cytoowl.catalog")
 
@@ -52,6 +65,7 @@ KIND_ORDER = ("class", "property", "individual")
 MAX_ROWS = 2_000_000
 TOO_LARGE = 507  # the store's answer-size cap (StoreError status)
 PAGE = 10_000
+TERM_CACHE = 20_000  # Term objects kept in memory (a page sorts a few hundred by name)
 
 
 @dataclass
@@ -79,75 +93,221 @@ class Term:
         return self.label or self.id
 
 
-@dataclass
-class Catalog:
-    """Terms and the edges between them (named nodes only)."""
-
-    terms: dict[str, Term] = field(default_factory=dict)
-    parents: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    children: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    parts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    #: ligand -> [(property, receptor)] for ``binds receptor`` and its sub-properties.
-    binds: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
-    bound_by: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
-    binding_properties: list[str] = field(default_factory=list)
-    truncated: bool = False
-
-    def get(self, iri: str) -> Term | None:
-        return self.terms.get(iri)
-
-    def name(self, iri: str) -> str:
-        term = self.terms.get(iri)
-        return term.name if term else vocab.curie(iri)
-
-    def add_edge(self, child: str, parent: str) -> None:
-        self.parents[child].add(parent)
-        self.children[parent].add(child)
-
-    def add_type(self, individual: str, cls: str) -> None:
-        self.types[individual].add(cls)
-        self.members[cls].add(individual)
-
+# --- what is read -------------------------------------------------------------------------
 
 _PREFIXES = "\n".join(
     f"PREFIX {p}: <{vocab.PREFIX_MAP[p]}>" for p in ("rdf", "rdfs", "owl", "oboInOwl", "skos")
 )
-_KIND_QUERY = (
-    """SELECT ?s ?o WHERE {{ VALUES ?o {{ {kinds} }} ?s rdf:type ?o FILTER(isIRI(?s)) }}"""
-)
-_TEXT_QUERY = """SELECT ?s ?p ?o WHERE {{
-  VALUES ?p {{ {props} }} ?s ?p ?o FILTER(isIRI(?s)) }}"""
-#: ``C owl:equivalentClass [owl:intersectionOf (A …)]`` makes A a superclass of C (the release
-#: materialises inferred types of individuals, not the subclass axioms of defined classes).
-_DEFINED_QUERY = """SELECT ?s ?o WHERE {
-  ?s owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?o
-  FILTER(isIRI(?s) && isIRI(?o)) }"""
-_EDGE_QUERY = """SELECT ?s ?p ?o WHERE {{
-  VALUES ?p {{ {props} }} ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }}"""
 
 
 def _iris(*iris: str) -> str:
     return " ".join(f"<{i}>" for i in iris)
 
 
-class _Reader:
-    """Paged SELECTs (ORDER BY makes pages stable; each page is under the row cap)."""
+_TEXTS = [LABEL, vocab.DEFINITION, XREF, EXACT_MATCH, *SYNONYM_SCOPES]
+_EDGES = [SUBCLASS, SUBPROPERTY, RDF_TYPE, HAS_PART]
+_EDGE_QUERY = """SELECT ?s ?p ?o WHERE {{
+  VALUES ?p {{ {props} }} ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }}"""
+#: name -> (query, ORDER BY of its pages). ``C owl:equivalentClass [owl:intersectionOf (A …)]``
+#: makes A a superclass of C (the release materialises inferred types of individuals, not the
+#: subclass axioms of defined classes).
+QUERIES = {
+    "kinds": (
+        f"SELECT ?s ?o WHERE {{ VALUES ?o {{ {_iris(*KINDS)} }} ?s rdf:type ?o "
+        "FILTER(isIRI(?s)) }",
+        "?s ?o",
+    ),
+    "texts": (
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_iris(*_TEXTS)} }} ?s ?p ?o FILTER(isIRI(?s)) }}",
+        "?s ?p ?o",
+    ),
+    "edges": (_EDGE_QUERY.format(props=_iris(*_EDGES)), "?s ?p ?o"),
+    "defined": (
+        """SELECT ?s ?o WHERE {
+  ?s owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?o
+  FILTER(isIRI(?s) && isIRI(?o)) }""",
+        "?s ?o",
+    ),
+}
 
-    def __init__(self, store: Store, timeout: float) -> None:
-        self.store, self.timeout = store, timeout
-        self.page = max(1, min(PAGE, store.settings.row_limit))
+
+def binds_query(properties: list[str]) -> tuple[str, str]:
+    """The ``binds receptor`` assertions of these properties (found after the edges)."""
+    return _EDGE_QUERY.format(props=_iris(*properties)), "?s ?p ?o"
+
+
+def full_text(query: str) -> str:
+    """The query as sent to a store (with the prefixes it uses)."""
+    return f"{_PREFIXES}\n{query}"
+
+
+#: A reader: (query, ORDER BY) -> rows, each row indexable by variable name.
+Read = Callable[[str, str], Iterable[Any]]
+
+
+# --- building the file --------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE term (iri TEXT PRIMARY KEY, kinds TEXT NOT NULL, label TEXT, definition TEXT)
+  WITHOUT ROWID;
+CREATE TABLE text (iri TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, scope TEXT);
+CREATE TABLE edge (rel TEXT NOT NULL, s TEXT NOT NULL, o TEXT NOT NULL, p TEXT);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+_INDEXES = """
+CREATE INDEX text_iri ON text (iri);
+CREATE INDEX edge_s ON edge (rel, s);
+CREATE INDEX edge_o ON edge (rel, o);
+"""
+#: Edge relations in the ``edge`` table.
+PARENT, TYPE, PART, BINDS = "parent", "type", "part", "binds"
+
+
+def build(path: Path, read: Read, index: Callable[[sqlite3.Connection, Catalog], None]) -> None:
+    """Write the catalog of what ``read`` answers to ``path`` (atomically: a temporary file
+    renamed at the end), then let ``index`` add its tables (the search index)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    try:
+        db.executescript(_SCHEMA)
+        truncated = _fill(db, read)
+        db.executescript(_INDEXES)
+        properties = _binding_properties(Catalog(db))
+        db.execute("INSERT INTO meta VALUES ('binding_properties', ?)", (json.dumps(properties),))
+        if properties:
+            query, order = binds_query(properties)
+            db.executemany(
+                "INSERT INTO edge VALUES ('binds', ?, ?, ?)",
+                ((r["s"].value, r["o"].value, r["p"].value) for r in read(query, order)),
+            )
+        truncated = truncated or getattr(read, "truncated", False)
+        db.execute("INSERT INTO meta VALUES ('truncated', ?)", (json.dumps(truncated),))
+        _order_parts(db)
+        index(db, Catalog(db))
+        db.commit()
+    finally:
+        db.close()
+    os.replace(tmp, path)
+
+
+def _fill(db: sqlite3.Connection, read: Read) -> bool:
+    kinds: dict[str, set[str]] = {}
+    for row in read(*QUERIES["kinds"]):
+        kinds.setdefault(row["s"].value, set()).add(KINDS[row["o"].value])
+    db.executemany(
+        "INSERT INTO term (iri, kinds) VALUES (?, ?)",
+        ((iri, ",".join(sorted(k))) for iri, k in kinds.items()),
+    )
+    labels: dict[str, str] = {}
+    definitions: dict[str, str] = {}
+    texts = []
+    for row in read(*QUERIES["texts"]):
+        iri, prop, value = row["s"].value, row["p"].value, row["o"]
+        if iri not in kinds:
+            continue
+        if isinstance(value, NamedNode):
+            if prop == EXACT_MATCH:
+                texts.append((iri, "match", value.value, None))
+        elif isinstance(value, Literal):
+            if prop == LABEL:  # the first in order when there are several, as any reader
+                labels[iri] = min(labels.get(iri, value.value), value.value)
+            elif prop == vocab.DEFINITION:
+                definitions[iri] = min(definitions.get(iri, value.value), value.value)
+            elif prop == XREF:
+                texts.append((iri, "xref", value.value, None))
+            elif prop in SYNONYM_SCOPES:
+                texts.append((iri, "synonym", value.value, SYNONYM_SCOPES[prop]))
+    db.executemany("UPDATE term SET label = ? WHERE iri = ?", ((v, k) for k, v in labels.items()))
+    db.executemany(
+        "UPDATE term SET definition = ? WHERE iri = ?", ((v, k) for k, v in definitions.items())
+    )
+    texts.sort(key=lambda t: (t[0], t[1], t[2], t[3] or ""))  # the same whatever the reader
+    db.executemany("INSERT INTO text VALUES (?, ?, ?, ?)", texts)
+    edges = []
+    for row in read(*QUERIES["edges"]):
+        edge = _edge(row["s"].value, row["p"].value, row["o"].value)
+        if edge:
+            edges.append(edge)
+    for row in read(*QUERIES["defined"]):
+        edge = _edge(row["s"].value, SUBCLASS, row["o"].value)
+        if edge:
+            edges.append(edge)
+    db.executemany("INSERT INTO edge VALUES (?, ?, ?, NULL)", dict.fromkeys(edges))
+    return getattr(read, "truncated", False)
+
+
+def _edge(s: str, p: str, o: str) -> tuple[str, str, str] | None:
+    if p in (SUBCLASS, SUBPROPERTY):
+        return (PARENT, s, o) if s != o else None
+    if p == RDF_TYPE:
+        return None if o in KINDS or o.startswith(vocab.OWL) else (TYPE, s, o)
+    if p == HAS_PART:
+        return (PART, s, o)
+    return None
+
+
+def _order_parts(db: sqlite3.Connection) -> None:
+    """Parts are listed by name: keep that order in ``p`` (a sort key) once, at build time."""
+    catalog = Catalog(db)
+    rows = db.execute("SELECT rowid, o FROM edge WHERE rel = 'part'").fetchall()
+    db.executemany(
+        "UPDATE edge SET p = ? WHERE rowid = ?",
+        ((catalog.name(o).lower(), rowid) for rowid, o in rows),
+    )
+
+
+def _binding_properties(catalog: Catalog) -> list[str]:
+    """``binds receptor`` and every property below it (interactions other issues add)."""
+    root = BINDS_RECEPTOR if "property" in _kinds(catalog, BINDS_RECEPTOR) else None
+    if root is None:
+        found_root = catalog.db.execute(
+            "SELECT iri FROM term WHERE label = ? AND kinds LIKE '%property%' ORDER BY iri",
+            (BINDS_RECEPTOR_LABEL,),
+        ).fetchone()
+        root = found_root[0] if found_root else None
+    if root is None:
+        return []
+    found, pending = [root], [root]
+    while pending:
+        for child in sorted(catalog.children.get(pending.pop(), ())):
+            if child not in found and "property" in _kinds(catalog, child):
+                found.append(child)
+                pending.append(child)
+    return found
+
+
+def _kinds(catalog: Catalog, iri: str) -> set[str]:
+    term = catalog.get(iri)
+    return term.kinds if term else set()
+
+
+# --- reading a remote store page by page ----------------------------------------------------
+
+
+class PagedReader:
+    """Paged SELECTs (ORDER BY makes pages stable; each page is under the row cap), for a
+    store that caps its answers; ``select`` is the store's async SELECT."""
+
+    def __init__(self, select: Callable[[str], Awaitable[list]], row_limit: int, loop: Any) -> None:
+        self.select, self.loop = select, loop
+        self.page = max(1, min(PAGE, row_limit))
         self.rows = 0
         self.truncated = False
 
+    def __call__(self, query: str, order: str) -> list:
+        """From a worker thread: the rows, read on the event loop."""
+        return asyncio.run_coroutine_threadsafe(self.rows_of(query, order), self.loop).result()
+
     async def rows_of(self, query: str, order: str) -> list:
+        from cytoowl.serve.store import StoreError  # the store module builds catalogs too
+
         out: list = []
         offset = 0
         while self.rows < MAX_ROWS:
-            text = f"{_PREFIXES}\n{query} ORDER BY {order} LIMIT {self.page} OFFSET {offset}"
+            text = full_text(f"{query} ORDER BY {order} LIMIT {self.page} OFFSET {offset}")
             try:
-                batch = await self.store.select(text, self.timeout)
+                batch = await self.select(text)
             except StoreError as e:
                 if e.status != TOO_LARGE:
                     raise
@@ -164,93 +324,166 @@ class _Reader:
             self.rows += len(batch)
             offset += len(batch)
         self.truncated = True
-        log.warning(
-            "catalog: stopped after %d rows; search and browse see part of the data", MAX_ROWS
-        )
+        log.warning("catalog: stopped after %d rows; search and browse see part of it", MAX_ROWS)
         return out
 
 
-async def load(store: Store, timeout: float = 300) -> Catalog:
-    """Read the terms, their texts and their edges from the store."""
-    reader = _Reader(store, timeout)
-    catalog = Catalog()
-    for row in await reader.rows_of(_KIND_QUERY.format(kinds=_iris(*KINDS)), "?s ?o"):
-        iri = row["s"].value
-        catalog.terms.setdefault(iri, Term(iri)).kinds.add(KINDS[row["o"].value])
-    texts = [LABEL, vocab.DEFINITION, XREF, EXACT_MATCH, *SYNONYM_SCOPES]
-    for row in await reader.rows_of(_TEXT_QUERY.format(props=_iris(*texts)), "?s ?p ?o"):
-        term = catalog.terms.get(row["s"].value)
-        if term is not None:
-            _add_text(term, row["p"].value, row["o"])
-    edges = [SUBCLASS, SUBPROPERTY, RDF_TYPE, HAS_PART]
-    for row in await reader.rows_of(_EDGE_QUERY.format(props=_iris(*edges)), "?s ?p ?o"):
-        _add_edge(catalog, row["s"].value, row["p"].value, row["o"].value)
-    for row in await reader.rows_of(_DEFINED_QUERY, "?s ?o"):
-        _add_edge(catalog, row["s"].value, SUBCLASS, row["o"].value)
-    catalog.binding_properties = _binding_properties(catalog)
-    if catalog.binding_properties:
-        query = _EDGE_QUERY.format(props=_iris(*catalog.binding_properties))
-        for row in await reader.rows_of(query, "?s ?p ?o"):
-            s, p, o = (row[v].value for v in "spo")
-            catalog.binds[s].append((p, o))
-            catalog.bound_by[o].append((p, s))
-    for parts in catalog.parts.values():
-        parts.sort(key=lambda iri: catalog.name(iri).lower())
-    catalog.truncated = reader.truncated
-    return catalog
+class WholeReader:
+    """Each query in one streaming pass over a local pyoxigraph store (no paging: ORDER BY
+    and OFFSET re-sort every row per page, minutes at 1M triples)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.rows = 0
+        self.truncated = False
+
+    def __call__(self, query: str, order: str) -> Iterator[Any]:
+        for row in self.store.query(full_text(query), use_default_graph_as_union=True):
+            if self.rows >= MAX_ROWS:
+                self.truncated = True
+                log.warning("catalog: stopped after %d rows", MAX_ROWS)
+                return
+            self.rows += 1
+            yield row
 
 
-def _add_text(term: Term, prop: str, value: object) -> None:
-    if isinstance(value, NamedNode):
-        if prop == EXACT_MATCH:
-            term.matches.append(value.value)
-        return
-    if not isinstance(value, Literal):
-        return
-    if prop == LABEL:
-        term.label = term.label or value.value
-    elif prop == vocab.DEFINITION:
-        term.definition = term.definition or value.value
-    elif prop == XREF:
-        term.xrefs.append(value.value)
-    elif prop in SYNONYM_SCOPES:
-        term.synonyms.append((value.value, SYNONYM_SCOPES[prop]))
+# --- reading the file ---------------------------------------------------------------------
+
+V = TypeVar("V")
 
 
-def _add_edge(catalog: Catalog, s: str, p: str, o: str) -> None:
-    if p in (SUBCLASS, SUBPROPERTY):
-        if s != o:
-            catalog.add_edge(s, o)
-    elif p == RDF_TYPE:
-        if o not in KINDS and not o.startswith(vocab.OWL):
-            catalog.add_type(s, o)
-    elif p == HAS_PART:
-        catalog.parts[s].append(o)
+class _Relation(Mapping[str, V], Generic[V]):
+    """One relation of the ``edge`` table as a read-only mapping, empty where nothing is
+    known (as the defaultdicts it replaces)."""
+
+    def __init__(
+        self, db: sqlite3.Connection, rel: str, key: str, value: str, make: Callable[[list], V]
+    ) -> None:
+        self.db, self.rel, self.make = db, rel, make
+        self._get = f"SELECT {value} FROM edge WHERE rel = ? AND {key} = ?"
+        self._has = f"SELECT 1 FROM edge WHERE rel = ? AND {key} = ? LIMIT 1"
+        self._keys = f"SELECT DISTINCT {key} FROM edge WHERE rel = ?"
+
+    def __getitem__(self, key: str) -> V:
+        return self.make(self.db.execute(self._get, (self.rel, key)).fetchall())
+
+    def __contains__(self, key: object) -> bool:
+        return self.db.execute(self._has, (self.rel, key)).fetchone() is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for (k,) in self.db.execute(self._keys, (self.rel,)))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
-def _binding_properties(catalog: Catalog) -> list[str]:
-    """``binds receptor`` and every property below it (interactions other issues add)."""
-    root = BINDS_RECEPTOR if "property" in _kinds(catalog, BINDS_RECEPTOR) else None
-    if root is None:
-        root = next(
-            (
-                t.iri
-                for t in catalog.terms.values()
-                if t.kind == "property" and t.label == BINDS_RECEPTOR_LABEL
-            ),
-            None,
+class _Terms(Mapping[str, Term]):
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def __getitem__(self, iri: str) -> Term:
+        term = self.catalog.get(iri)
+        if term is None:
+            raise KeyError(iri)
+        return term
+
+    def __contains__(self, iri: object) -> bool:
+        return self.catalog.get(iri) is not None if isinstance(iri, str) else False
+
+    def __iter__(self) -> Iterator[str]:
+        return (iri for (iri,) in self.catalog.db.execute("SELECT iri FROM term ORDER BY iri"))
+
+    def __len__(self) -> int:
+        return self.catalog.db.execute("SELECT COUNT(*) FROM term").fetchone()[0]
+
+
+def _set(rows: list) -> set[str]:
+    return {r[0] for r in rows}
+
+
+def _pairs(rows: list) -> list[tuple[str, str]]:
+    return [(p, x) for x, p in rows]
+
+
+class Catalog:
+    """Terms and the edges between them (named nodes only), read from the catalog file."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.terms = _Terms(self)
+        self.parents = _Relation(db, PARENT, "s", "o", _set)
+        self.children = _Relation(db, PARENT, "o", "s", _set)
+        self.types = _Relation(db, TYPE, "s", "o", _set)
+        self.members = _Relation(db, TYPE, "o", "s", _set)
+        self.parts = _Relation(
+            db, PART, "s", "o", lambda rows: [o for o, _ in sorted(rows, key=_part_order)]
         )
-    if root is None:
-        return []
-    found, pending = [root], [root]
-    while pending:
-        for child in sorted(catalog.children.get(pending.pop(), ())):
-            if child not in found and "property" in _kinds(catalog, child):
-                found.append(child)
-                pending.append(child)
-    return found
+        self.parts._get = "SELECT o, p FROM edge WHERE rel = ? AND s = ?"
+        #: ligand -> [(property, receptor)] for ``binds receptor`` and its sub-properties.
+        self.binds = _Relation(db, BINDS, "s", "o, p", _pairs)
+        self.bound_by = _Relation(db, BINDS, "o", "s, p", _pairs)
+        self.get = lru_cache(maxsize=TERM_CACHE)(self._read_term)
+
+    @classmethod
+    def open(cls, path: Path) -> Catalog:
+        """A read-only connection (the file never changes once built)."""
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        return cls(db)
+
+    @classmethod
+    def empty(cls) -> Catalog:
+        """No terms (a store that could not be read): search finds nothing, pages still work."""
+        db = sqlite3.connect(":memory:")
+        db.executescript(_SCHEMA + _INDEXES)
+        return cls(db)
+
+    def _meta(self, key: str, default: Any) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    @property
+    def binding_properties(self) -> list[str]:
+        return self._meta("binding_properties", [])
+
+    @property
+    def truncated(self) -> bool:
+        return self._meta("truncated", False)
+
+    def _read_term(self, iri: str) -> Term | None:
+        row = self.db.execute(
+            "SELECT kinds, label, definition FROM term WHERE iri = ?", (iri,)
+        ).fetchone()
+        if row is None:
+            return None
+        term = Term(iri, set(row[0].split(",")), row[1], row[2])
+        for kind, value, scope in self.db.execute(
+            "SELECT kind, value, scope FROM text WHERE iri = ? ORDER BY rowid", (iri,)
+        ):
+            if kind == "synonym":
+                term.synonyms.append((value, scope))
+            elif kind == "xref":
+                term.xrefs.append(value)
+            else:
+                term.matches.append(value)
+        return term
+
+    def name(self, iri: str) -> str:
+        term = self.get(iri)
+        return term.name if term else vocab.curie(iri)
+
+    def iris_of_kind(self, kind: str) -> list[str]:
+        """The terms whose main kind is ``kind`` (see ``KIND_ORDER``)."""
+        rows = self.db.execute("SELECT iri, kinds FROM term ORDER BY iri")
+        return [iri for iri, kinds in rows if _main_kind(kinds) == kind]
+
+    def complexes_with_parts(self) -> list[str]:
+        return [s for (s,) in self.db.execute("SELECT DISTINCT s FROM edge WHERE rel = 'part'")]
 
 
-def _kinds(catalog: Catalog, iri: str) -> set[str]:
-    term = catalog.terms.get(iri)
-    return term.kinds if term else set()
+def _part_order(row: tuple[str, str | None]) -> tuple[str, str]:
+    return (row[1] or "", row[0])
+
+
+def _main_kind(kinds: str) -> str:
+    present = set(kinds.split(","))
+    return next((k for k in KIND_ORDER if k in present), "individual")

@@ -54,8 +54,8 @@ def receptor_complexes(catalog: Catalog, h: Hierarchy) -> set[str]:
     typed = {RECEPTOR_COMPLEX, *h.descendants(RECEPTOR_COMPLEX)}
     return {
         iri
-        for iri, parts in catalog.parts.items()
-        if parts and (catalog.types.get(iri, set()) & typed or iri in catalog.bound_by)
+        for iri in catalog.complexes_with_parts()
+        if catalog.types.get(iri, set()) & typed or iri in catalog.bound_by
     }
 
 

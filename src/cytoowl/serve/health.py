@@ -3,6 +3,7 @@
 * ``/health``: the server process and its event loop are alive (never touches the store);
 * ``/ready``: queries can be answered now (a query worker is running and the store is
   there; for a remote store, it answers a trivial query). 503 with the reason otherwise.
+  ``search`` says whether the catalog of search and browse, built after start-up, is there.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ def add_health_routes(app: FastAPI, state: Any) -> None:
     @app.get("/ready")
     async def ready() -> Response:
         ok, detail = await state.store.ready()
+        search = "ready" if state.browser is not None else "building"
         return JSONResponse(
-            {"status": "ready" if ok else "unavailable", "detail": detail},
+            {"status": "ready" if ok else "unavailable", "detail": detail, "search": search},
             status_code=200 if ok else 503,
             headers=None if ok else {"Retry-After": "5"},
         )

@@ -84,16 +84,17 @@ class Hierarchy:
     @cached_property
     def roots(self) -> list[str]:
         """The ontology's own classes with no superclass among its own classes."""
-        own = {i for i, t in self.catalog.terms.items() if t.kind == "class" and vocab.is_term(i)}
+        own = {i for i in self.catalog.iris_of_kind("class") if vocab.is_term(i)}
         return self._sorted(i for i in own if not (self.catalog.parents.get(i, set()) & own))
 
     @cached_property
     def external(self) -> dict[str, list[str]]:
         """Classes of other ontologies the release refers to, by CURIE prefix."""
         out: dict[str, list[str]] = {}
-        for iri, term in self.catalog.terms.items():
-            if term.kind == "class" and not vocab.is_term(iri):
-                out.setdefault(term.id.split(":")[0] if ":" in term.id else "other", []).append(iri)
+        for iri in self.catalog.iris_of_kind("class"):
+            if not vocab.is_term(iri):
+                curie = vocab.curie(iri)
+                out.setdefault(curie.split(":")[0] if ":" in curie else "other", []).append(iri)
         return {k: self._sorted(v) for k, v in sorted(out.items())}
 
     def most_specific(self, iris: Iterable[str]) -> list[str]:

@@ -1,8 +1,8 @@
 """Term search over the catalog: labels, synonyms, symbols, CURIEs and external ids.
 
-An in-memory index built once at start-up (the data is read-only while the server runs):
-exact keys, sorted keys for prefixes, a word index, and a typo-tolerant stage that scores
-words with rapidfuzz. A full-text engine (tantivy) would add a Rust index and a query
+Tables built once per store in the catalog's SQLite file (the data is read-only while the
+server runs): exact keys, keys in order for prefixes, a word index, and a typo-tolerant stage
+that scores words with rapidfuzz. A full-text engine (tantivy) would add a Rust index and a query
 language for what is, here, a few thousand short strings; the tiers below are what an
 ontology browser needs and are easy to reason about.
 
@@ -23,14 +23,16 @@ thousand comparisons.
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
-from bisect import bisect_left
-from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from cytoowl.serve.catalog import Catalog, Term
+from cytoowl import vocab
+from cytoowl.serve.catalog import KIND_ORDER, Catalog, Read, Term
+from cytoowl.serve.catalog import build as build_catalog_file
 
 MAX_QUERY = 200
 MAX_LIMIT = 50
@@ -79,10 +81,14 @@ _GREEK = "GREEK SMALL LETTER "
 
 @dataclass(frozen=True)
 class Entry:
-    term: int
+    """One text a term is found by: ``words`` normalised, ``text`` as shown."""
+
+    term: str  # the term's IRI
     field: str
     text: str
     words: tuple[str, ...]
+    kind: str  # the term's kind and name, so ranking needs no term look-up
+    name: str
 
     @property
     def key(self) -> str:
@@ -91,20 +97,24 @@ class Entry:
 
 @dataclass
 class Hit:
-    term: Term
-    score: float
     entry: Entry
+    score: float
     how: str
+    term: Term | None = None  # filled for the hits that are answered
+
+    @property
+    def iri(self) -> str:
+        return self.entry.term
 
     def json(self) -> dict:
         from cytoowl.serve.hierarchy import page_href
 
         return {
-            "id": self.term.id,
-            "iri": self.term.iri,
-            "label": self.term.name,
-            "type": self.term.kind,
-            "href": page_href(self.term),
+            "id": vocab.curie(self.iri),
+            "iri": self.iri,
+            "label": self.entry.name,
+            "type": self.entry.kind,
+            "href": page_href(self.iri),
             "matched": {"field": self.entry.field, "text": self.entry.text, "how": self.how},
             "score": round(self.score, 1),
         }
@@ -126,84 +136,146 @@ def _texts(term: Term) -> list[tuple[str, str, str]]:
     return out
 
 
+# --- the index tables (written once, beside the catalog) -------------------------------------
+
+_SCHEMA = """
+CREATE TABLE entry (id INTEGER PRIMARY KEY, term TEXT NOT NULL, field TEXT NOT NULL,
+  text TEXT NOT NULL, words TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE posting (word TEXT NOT NULL, entry INTEGER NOT NULL, PRIMARY KEY (word, entry))
+  WITHOUT ROWID;
+CREATE TABLE lexicon (word TEXT PRIMARY KEY, postings INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE near (length INTEGER NOT NULL, letter TEXT NOT NULL, word TEXT NOT NULL,
+  PRIMARY KEY (length, letter, word)) WITHOUT ROWID;
+"""
+
+
+def write_index(db: sqlite3.Connection, catalog: Catalog) -> None:
+    """Add the search tables for every term of ``catalog`` to its file."""
+    db.executescript(_SCHEMA)
+    entries, postings = [], []
+    for iri in catalog.terms:
+        term = catalog.get(iri)
+        assert term is not None
+        seen: set[tuple[str, str]] = set()
+        for field, text, shown in _texts(term):
+            words = tuple(normalise(text).split())
+            key = "".join(words)
+            if not words or (field, key) in seen:
+                continue
+            seen.add((field, key))
+            entry_id = len(entries)
+            entries.append((entry_id, iri, field, shown, " ".join(words), key))
+            postings += [(word, entry_id) for word in set(words)]
+    catalog.get.cache_clear()
+    db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", entries)
+    db.executemany("INSERT INTO posting VALUES (?, ?)", postings)
+    db.execute("CREATE INDEX entry_key ON entry (key)")
+    db.execute("INSERT INTO lexicon SELECT word, COUNT(*) FROM posting GROUP BY word ORDER BY word")
+    # Typo candidates by (length, letter): a word is filed under its first and its second
+    # letter, and a query word looks under its own first two, so one wrong, missing or
+    # swapped letter anywhere is found while each look-up reads a small bucket.
+    words = [w for (w,) in db.execute("SELECT word FROM lexicon") if len(w) >= MIN_FUZZY - 1]
+    db.executemany(
+        "INSERT INTO near VALUES (?, ?, ?)",
+        ((len(w), letter, w) for w in words for letter in set(w[:2])),
+    )
+
+
+_ENTRY = (
+    "SELECT e.id, e.term, e.field, e.text, e.words, t.kinds, t.label "
+    "FROM entry e JOIN term t ON t.iri = e.term WHERE "
+)
+_BATCH = 500  # ids per IN (...) (SQLite's bound on host parameters is far above)
+#: Past the last character a normalised key or word can hold ([0-9a-z ]): the upper bound
+#: of a prefix range.
+_AFTER = "~"
+
+
 class SearchIndex:
-    """The index of one catalog."""
+    """The search tables of one catalog file."""
 
     def __init__(self, catalog: Catalog) -> None:
-        self.terms: list[Term] = list(catalog.terms.values())
-        self.entries: list[Entry] = []
-        self.by_key: dict[str, list[int]] = defaultdict(list)
-        self.by_word: dict[str, list[int]] = defaultdict(list)
-        for index, term in enumerate(self.terms):
-            seen: set[tuple[str, str]] = set()
-            for field, text, shown in _texts(term):
-                words = tuple(normalise(text).split())
-                if not words or (field, "".join(words)) in seen:
-                    continue
-                seen.add((field, "".join(words)))
-                entry_id = len(self.entries)
-                self.entries.append(Entry(index, field, shown, words))
-                self.by_key["".join(words)].append(entry_id)
-                for word in set(words):
-                    self.by_word[word].append(entry_id)
-        self.keys = sorted(self.by_key)
-        self.words = sorted(self.by_word)
-        # Typo candidates by (length, letter): a word is filed under its first and its second
-        # letter, and a query word looks under its own first two, so one wrong, missing or
-        # swapped letter anywhere is found while each look-up reads a small bucket.
-        self.near: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for word in self.words:
-            if len(word) >= MIN_FUZZY - 1:
-                for letter in set(word[:2]):
-                    self.near[(len(word), letter)].append(word)
+        self.catalog = catalog
+        self.db = catalog.db
 
     # --- the API ----------------------------------------------------------------------
 
     def suggest(self, query: str, limit: int = 10, kind: str | None = None) -> list[Hit]:
         """Completions for a search box: prefixes and typos of the text typed so far."""
-        return self.rank(query, kind)[:limit]
+        return self._with_terms(self.rank(query, kind)[:limit])
 
     def search(
         self, query: str, kind: str | None = None, page: int = 0, size: int = 20
     ) -> tuple[int, list[Hit]]:
         """(number of hits, one page of them)."""
         hits = self.rank(query, kind)
-        return len(hits), hits[page * size : (page + 1) * size]
+        return len(hits), self._with_terms(hits[page * size : (page + 1) * size])
+
+    def _with_terms(self, hits: list[Hit]) -> list[Hit]:
+        for hit in hits:
+            hit.term = self.catalog.get(hit.iri) or Term(hit.iri)
+        return hits
 
     def rank(self, query: str, kind: str | None = None) -> list[Hit]:
         words = tuple(normalise(query[:MAX_QUERY]).split())
         if not words:
             return []
-        best: dict[int, Hit] = {}
+        best: dict[str, Hit] = {}
 
-        def offer(entry_id: int, score: float, how: str) -> None:
-            entry = self.entries[entry_id]
-            term = self.terms[entry.term]
-            if kind and term.kind != kind:
+        def offer(entry: Entry, score: float, how: str) -> None:
+            if kind and entry.kind != kind:
                 return
             score -= FIELD_PENALTY.get(entry.field, 30)
             current = best.get(entry.term)
             if current is None or score > current.score:
-                best[entry.term] = Hit(term, score, entry, how)
+                best[entry.term] = Hit(entry, score, how)
 
         key = "".join(words)
-        for entry_id in self.by_key.get(key, ()):
-            offer(entry_id, EXACT, "exact")
+        for entry in self._entries_where("e.key = ?", (key,)):
+            offer(entry, EXACT, "exact")
         self._prefixes(key, offer)
         self._words(words, offer)
-        hits = sorted(best.values(), key=lambda h: (-h.score, len(h.term.name), h.term.name))
+        hits = sorted(best.values(), key=lambda h: (-h.score, len(h.entry.name), h.entry.name))
         return hits[:MAX_HITS]
+
+    # --- reading the tables -------------------------------------------------------------
+
+    def _entries_where(self, condition: str, params: tuple) -> list[Entry]:
+        return [_entry(row) for row in self.db.execute(_ENTRY + condition, params)]
+
+    def _entries(self, ids: list[int]) -> dict[int, Entry]:
+        out: dict[int, Entry] = {}
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(_ENTRY + f"e.id IN ({marks})", chunk):
+                out[row[0]] = _entry(row)
+        return out
+
+    def _postings(self, word: str) -> list[int]:
+        rows = self.db.execute(
+            "SELECT entry FROM posting WHERE word = ? LIMIT ?", (word, MAX_POSTINGS)
+        )
+        return [r[0] for r in rows]
+
+    def _starting(self, table: str, column: str, start: str, limit: int) -> list[str]:
+        """Distinct values of an indexed text column that start with ``start`` (bounded)."""
+        rows = self.db.execute(
+            f"SELECT DISTINCT {column} FROM {table} WHERE {column} >= ? AND {column} < ? "
+            f"ORDER BY {column} LIMIT ?",
+            (start, start + _AFTER, limit),
+        )
+        return [r[0] for r in rows]
 
     # --- stages -----------------------------------------------------------------------
 
     def _prefixes(self, key: str, offer) -> None:
-        start = bisect_left(self.keys, key)
-        for found in self.keys[start : start + MAX_PREFIX_KEYS]:
-            if not found.startswith(key):
-                break
-            if found != key:
-                for entry_id in self.by_key[found]:
-                    offer(entry_id, PREFIX - min(len(found) - len(key), 100), "prefix")
+        keys = [k for k in self._starting("entry", "key", key, MAX_PREFIX_KEYS + 1) if k != key]
+        for start in range(0, len(keys), _BATCH):
+            chunk = keys[start : start + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            for entry in self._entries_where(f"e.key IN ({marks})", tuple(chunk)):
+                offer(entry, PREFIX - min(len(entry.key) - len(key), 100), "prefix")
 
     def _words(self, words: tuple[str, ...], offer) -> None:
         """Entries holding every query word (exactly, as a prefix, or within a typo)."""
@@ -212,40 +284,43 @@ class SearchIndex:
             return
         typo = any(max(m.values()) < 100 for m in per_word)
         # Start from the rarest word's postings, then keep the entries the others also match.
-        sizes = [sum(len(self.by_word[w]) for w in m) for m in per_word]
+        sizes = [sum(self._posting_count(w) for w in m) for m in per_word]
         order = sorted(range(len(words)), key=sizes.__getitem__)
         matched: dict[int, float] = {}
         for found, score in per_word[order[0]].items():
-            for entry_id in self.by_word[found][:MAX_POSTINGS]:
+            for entry_id in self._postings(found):
                 if matched.get(entry_id, -1.0) < score:
                     matched[entry_id] = score
             if len(matched) >= MAX_POSTINGS:
                 break
+        entries = self._entries(list(matched))
         for i in order[1:]:
             scores = per_word[i]
             kept: dict[int, float] = {}
             for entry_id, score in matched.items():
-                here = [scores[w] for w in self.entries[entry_id].words if w in scores]
+                here = [scores[w] for w in entries[entry_id].words if w in scores]
                 if here:
                     kept[entry_id] = min(score, max(here))
             matched = kept
         query = " ".join(words)
         for entry_id, word_score in matched.items():
-            entry = self.entries[entry_id]
+            entry = entries[entry_id]
             closeness = fuzz.ratio(query, " ".join(entry.words))  # 0..100
             if typo:
-                offer(entry_id, FUZZY + (word_score + closeness) / 2, "fuzzy")
+                offer(entry, FUZZY + (word_score + closeness) / 2, "fuzzy")
             else:
-                offer(entry_id, WORDS + closeness, "words")
+                offer(entry, WORDS + closeness, "words")
+
+    def _posting_count(self, word: str) -> int:
+        row = self.db.execute("SELECT postings FROM lexicon WHERE word = ?", (word,)).fetchone()
+        return row[0] if row else 0
 
     def _word_matches(self, word: str, last: bool) -> dict[str, float]:
         """Index words equal to ``word`` (100), starting with it (99), or near it (< 100)."""
-        out: dict[str, float] = {}
-        start = bisect_left(self.words, word)
-        for found in self.words[start : start + MAX_PREFIX_KEYS]:
-            if not found.startswith(word):
-                break
-            out[found] = 100 if found == word else 99
+        out: dict[str, float] = {
+            found: 100 if found == word else 99
+            for found in self._starting("lexicon", "word", word, MAX_PREFIX_KEYS)
+        }
         if len(word) >= MIN_FUZZY and not out:
             out.update(self._typos(word, last))
         return out
@@ -256,7 +331,11 @@ class SearchIndex:
         budget = MAX_FUZZY_CHOICES
         for length in sorted(range(len(word) - 2, len(word) + 3), key=lambda n: abs(n - len(word))):
             for letter in set(word[:2]):
-                choices = self.near.get((length, letter), [])[:budget]
+                rows = self.db.execute(
+                    "SELECT word FROM near WHERE length = ? AND letter = ? LIMIT ?",
+                    (length, letter, max(budget, 0)),
+                )
+                choices = [r[0] for r in rows]
                 budget -= len(choices)
                 for text, score, _ in process.extract(
                     word, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
@@ -271,13 +350,19 @@ class SearchIndex:
 
     def words_from(self, start: str) -> list[str]:
         """Index words sharing the first characters (bounded), for typed-so-far typos."""
-        begin = bisect_left(self.words, start)
-        out = []
-        for word in self.words[begin : begin + MAX_TYPED_CHOICES]:
-            if not word.startswith(start):
-                break
-            out.append(word)
-        return out
+        return self._starting("lexicon", "word", start, MAX_TYPED_CHOICES)
+
+
+def build_catalog(path: Path, read: Read) -> None:
+    """The catalog file with its search tables (run where the store is read: see loader)."""
+    build_catalog_file(path, read, write_index)
+
+
+def _entry(row: tuple) -> Entry:
+    _, iri, field, text, words, kinds, label = row
+    present = set(kinds.split(","))
+    kind = next((k for k in KIND_ORDER if k in present), "individual")
+    return Entry(iri, field, text, tuple(words.split()), kind, label or vocab.curie(iri))
 
 
 def _prefix_ratio(query: str, choice: str, **kwargs) -> float:

@@ -36,7 +36,14 @@ from pyoxigraph import (
 from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset, engines, vocab
-from cytoowl.serve.loader import FINGERPRINT, load_in_child
+from cytoowl.serve.catalog import PagedReader
+from cytoowl.serve.loader import (
+    CATALOG_FILE,
+    FINGERPRINT,
+    BuildCatalog,
+    catalog_in_child,
+    load_in_child,
+)
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -93,12 +100,16 @@ class Store(ABC):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._catalog_dirs: list[Path] = []
 
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Prepare the store (load data, start workers)."""
 
-    async def close(self) -> None:  # noqa: B027 - optional hook
+    async def close(self) -> None:
         """Release processes and files."""
+        for directory in self._catalog_dirs:
+            shutil.rmtree(directory, ignore_errors=True)
+        self._catalog_dirs.clear()
 
     @abstractmethod
     async def query(self, request: QueryRequest, timeout: float | None = None) -> QueryResult:
@@ -141,6 +152,18 @@ class Store(ABC):
         """Solutions of an internal SELECT (statistics, page data)."""
         result = await self.query(QueryRequest(query, _JSON_ONLY), timeout)
         return list(parse_query_results(result.body, QueryResultsFormat.JSON))
+
+    async def catalog_file(self, build: BuildCatalog, timeout: float) -> Path:
+        """The catalog of search and browse (:mod:`cytoowl.serve.catalog`), built by
+        ``build(path, read)``; here read page by page through :meth:`select` into a
+        temporary file (a remote endpoint caps its answers)."""
+        directory = Path(tempfile.mkdtemp(prefix="cytoowl-catalog-"))
+        self._catalog_dirs.append(directory)
+        path = directory / CATALOG_FILE
+        loop = asyncio.get_running_loop()
+        reader = PagedReader(lambda q: self.select(q, timeout), self.settings.row_limit, loop)
+        await asyncio.to_thread(build, path, reader)
+        return path
 
     async def statistics(self, timeout: float) -> Stats:
         """VoID numbers and the ontology header (counted by queries; embedded: cached)."""
@@ -236,6 +259,7 @@ class EmbeddedStore(Store):
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
+        await super().close()
 
     def _job(self, request: QueryRequest) -> dict[str, Any]:
         return {
@@ -273,6 +297,11 @@ class EmbeddedStore(Store):
         except WorkerError as e:
             raise StoreError(e.status, e.message) from None
         return _result(header, body)
+
+    async def catalog_file(self, build: BuildCatalog, timeout: float) -> Path:
+        # Built once per load, beside the data, in a child process (its memory goes back
+        # when it exits), reading the store in one pass per query; reused on restart.
+        return await catalog_in_child(self.directory, build)
 
     async def triples(
         self, subject: Node | None, predicate: NamedNode | None, obj: Any, limit: int
@@ -315,6 +344,7 @@ class RemoteStore(Store):
     async def close(self) -> None:
         if self._client is not None:
             await self._client.aclose()
+        await super().close()
 
     async def _post(
         self, query: str, request: QueryRequest | None, timeout: float | None

@@ -201,6 +201,11 @@ def check_service(query: str, allowlist: tuple[str, ...], base: str | None = Non
         return  # the engine cannot see the keyword without its letters
     count, targets = _targets(query, base)
     escaped_count, escaped_targets = _targets(escaped, base)
+    if not allowlist and (count or escaped_count):
+        # Nothing is allowed, so a keyword seen is enough to refuse (no parse needed); a
+        # query whose letters the tokenizers did not take for a keyword still goes on to
+        # the parser, which must find none either.
+        raise _refuse(f"<{(targets or escaped_targets)[0]}>")
     from rdflib.term import URIRef
 
     parsed = _rdflib_targets(query, base)
