@@ -118,7 +118,7 @@ def throughput(port: int, path: str, make: Callable, seconds: float, seed: int) 
 
 def mixes(data: bench_server.Dataset | None) -> Callable[[random.Random], tuple[str, str]]:
     if data is None:
-        cqs = [q.text for q in read_query_dir(paths.CQ_DIR)]
+        cqs = [q.text for q in read_query_dir(paths.LAYOUT.cq_dir)]
         return lambda rng: (rng.choice(cqs), JSON)
     return lambda rng: bench_server.mix_query(data, rng)
 
@@ -292,7 +292,7 @@ def main() -> None:
     generated = bench_server.generate(work / "generated.nt", args.triples, args.seed)
     triples = sum(1 for _ in generated.path.open())
     datasets = [
-        ("release", paths.RELEASE.ttl, None),
+        ("release", paths.LAYOUT.release.ttl, None),
         (f"generated {triples:,} triples", generated.path, generated),
     ]
     benches = {"embedded": bench_embedded, "oxigraph": bench_oxigraph, "virtuoso": bench_virtuoso}

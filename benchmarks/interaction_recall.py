@@ -23,11 +23,11 @@ BEFORE = "e50ba38"
 def release_graph(rev: str | None) -> Graph:
     graph = Graph()
     if rev is None:
-        graph.parse(paths.RELEASE.ttl, format="turtle")
+        graph.parse(paths.LAYOUT.release.ttl, format="turtle")
     else:
         text = subprocess.run(
             ["git", "show", f"{rev}:ontology/cytoowl.ttl"],
-            cwd=paths.PROJECT_ROOT,
+            cwd=paths.LAYOUT.root,
             capture_output=True,
             text=True,
             check=True,

@@ -17,7 +17,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 from cytoowl import formats, paths
 
 Counts = dict[str, int]
-RELEASE = paths.RELEASE
+RELEASE = paths.LAYOUT.release
 RDF_FILES = {"owl": RELEASE.owl, "ttl": RELEASE.ttl, "jsonld": RELEASE.jsonld, "base": RELEASE.base}
 
 

@@ -42,7 +42,7 @@ FIXTURE = sources_at(FIXTURE_ROOT)
 
 
 def release_built() -> bool:
-    return paths.RELEASE.ttl.exists() or paths.RELEASE.owl.exists()
+    return paths.LAYOUT.release.ttl.exists() or paths.LAYOUT.release.owl.exists()
 
 
 def limited_settings(**overrides: object) -> Settings:

@@ -15,7 +15,7 @@ from cytoowl.release.pipeline import BuildError, build_release
 @pytest.fixture()
 def sources(tmp_path: Path) -> Path:
     """A private copy of ontology/src to break."""
-    return Path(shutil.copytree(paths.SOURCE_DIR, tmp_path / "src"))
+    return Path(shutil.copytree(paths.LAYOUT.source_dir, tmp_path / "src"))
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

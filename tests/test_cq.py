@@ -7,7 +7,7 @@ from collections import defaultdict
 import pyoxigraph
 import pytest
 
-from cq_helpers import IRI, run
+from cq_helpers import IFN_TYPE_I, IRI, run
 from cytoowl import paths, vocab
 
 T = vocab.TERM_PREFIX
@@ -17,25 +17,6 @@ def iris(*keys: str) -> set[str]:
     return {IRI[k] for k in keys}
 
 
-IFN_TYPE_I = [
-    "IFNA1",
-    "IFNA2",
-    "IFNA4",
-    "IFNA5",
-    "IFNA6",
-    "IFNA7",
-    "IFNA8",
-    "IFNA10",
-    "IFNA13",
-    "IFNA14",
-    "IFNA16",
-    "IFNA17",
-    "IFNA21",
-    "IFNB1",
-    "IFNE",
-    "IFNK",
-    "IFNW1",
-]
 EXPECTED_CQ1 = {
     T + "0000003": iris(
         "IL2",
@@ -128,7 +109,7 @@ def test_cq4_common_gamma_chain_cytokines_are_inferred(release_store: pyoxigraph
     ("accession", "key"), [("P60568", "IL2"), ("P31785", "IL2RG"), ("P01375", "TNF")]
 )
 def test_cq8_term_for_uniprot_accession(release_store, accession: str, key: str) -> None:
-    (path,) = paths.CQ_DIR.glob("cq08_*.rq")
+    (path,) = paths.LAYOUT.cq_dir.glob("cq08_*.rq")
     query = path.read_text().replace('"P60568"', f'"{accession}"')
     rows = list(release_store.query(query))
     assert [r["term"].value for r in rows] == [IRI[key]]

@@ -63,7 +63,7 @@ def test_competency_question_answer(release_store: pyoxigraph.Store, name: str) 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_competency_question_has_header(name: str) -> None:
-    (path,) = paths.CQ_DIR.glob(f"{name}_*.rq")
+    (path,) = paths.LAYOUT.cq_dir.glob(f"{name}_*.rq")
     lines = path.read_text().splitlines()
     assert lines[0].startswith("# title: ") and lines[1].startswith("# description: ")
 

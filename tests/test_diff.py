@@ -38,12 +38,12 @@ def _unreferenced_symbol(source: Path) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def original() -> Graph:
-    return build_graph(paths.SOURCE_DIR)
+    return build_graph(paths.LAYOUT.source_dir)
 
 
 def _without_row(tmp_path: Path, term_id: str) -> Path:
     source = tmp_path / "src"
-    shutil.copytree(paths.SOURCE_DIR, source)
+    shutil.copytree(paths.LAYOUT.source_dir, source)
     table = source / "cytokines.tsv"
     lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
     table.write_text("".join(x for x in lines if not x.startswith(term_id + "\t")))
@@ -51,7 +51,7 @@ def _without_row(tmp_path: Path, term_id: str) -> Path:
 
 
 def test_deprecating_a_term_keeps_its_iri(tmp_path: Path, original: Graph) -> None:
-    term_id, symbol = _unreferenced_symbol(paths.SOURCE_DIR)
+    term_id, symbol = _unreferenced_symbol(paths.LAYOUT.source_dir)
     source = _without_row(tmp_path, term_id)
     (source / "deprecated.tsv").write_text(
         "id\tkind\tlabel\treplaced_by\treason\n"
@@ -75,7 +75,7 @@ def test_deprecating_a_term_keeps_its_iri(tmp_path: Path, original: Graph) -> No
 
 
 def test_deleting_a_term_fails_the_qc(tmp_path: Path, original: Graph) -> None:
-    term_id, _ = _unreferenced_symbol(paths.SOURCE_DIR)
+    term_id, _ = _unreferenced_symbol(paths.LAYOUT.source_dir)
     new = build_graph(_without_row(tmp_path, term_id))
     gone = qc.disappeared_findings(original, new)
     assert [f.entity for f in gone] == [vocab.expand(term_id)]
@@ -86,16 +86,16 @@ def test_deleting_a_term_fails_the_qc(tmp_path: Path, original: Graph) -> None:
 def test_cli_diff_text_markdown_and_version_iri(tmp_path: Path, release_graph: Graph) -> None:
     runner = CliRunner()
     version = diff.version_of(release_graph)
-    same = runner.invoke(app, ["diff", str(paths.RELEASE.ttl), vocab.version_iri(version)])
+    same = runner.invoke(app, ["diff", str(paths.LAYOUT.release.ttl), vocab.version_iri(version)])
     assert same.exit_code == 0, same.output
     assert "Added terms: 0" in same.stdout and "Removed terms" in same.stdout
     smaller = tmp_path / "smaller.ttl"
-    graph = Graph().parse(paths.RELEASE.ttl)
+    graph = Graph().parse(paths.LAYOUT.release.ttl)
     il2 = URIRef(vocab.expand("CYTO:0001117"))
     graph.remove((il2, None, None))
     graph.serialize(smaller, format="turtle")
     removed = runner.invoke(
-        app, ["diff", str(paths.RELEASE.ttl), str(smaller), "--format", "markdown"]
+        app, ["diff", str(paths.LAYOUT.release.ttl), str(smaller), "--format", "markdown"]
     )
     assert removed.exit_code == 1
     assert "## Removed terms" in removed.stdout and "CYTO:0001117" in removed.stdout
@@ -104,6 +104,6 @@ def test_cli_diff_text_markdown_and_version_iri(tmp_path: Path, release_graph: G
 
 
 def test_release_notes_are_written_against_the_previous_release() -> None:
-    notes = paths.RELEASE.notes.read_text(encoding="utf-8")
+    notes = paths.LAYOUT.release.notes.read_text(encoding="utf-8")
     assert notes.startswith("# cytoowl release notes: ")
     assert "| Removed terms (never allowed: deprecate instead) | 0 |" in notes

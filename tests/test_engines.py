@@ -30,7 +30,7 @@ from tools import require, skip_or_fail
 pytestmark = pytest.mark.slow
 SRC = str(Path(__file__).parents[1] / "src")
 JSON = "application/sparql-results+json"
-QUERIES = [*read_query_dir(paths.CQ_DIR), *read_query_dir(paths.JOINS_DIR)]
+QUERIES = [*read_query_dir(paths.LAYOUT.cq_dir), *read_query_dir(paths.LAYOUT.joins_dir)]
 
 
 def need(name: str) -> None:

@@ -17,7 +17,7 @@ from cytoowl.build.assemble import BINDS_RECEPTOR, OBO, build_graph
 from cytoowl.build.sources import SourceError
 from cytoowl.release import interactome
 
-FOLDER = paths.SOURCE_DIR / "interactions"
+FOLDER = paths.LAYOUT.source_dir / "interactions"
 AGONIST, ANTAGONIST = OBO.RO_0018027, OBO.RO_0018029
 # The LIANA >= 2-resource target (85 %) is not reached: 124 of its 735 pairs name adrenergic,
 # melatonin and glutamate receptors, ion channels, adaptors or a protease (docs/interactions.md).
@@ -73,7 +73,7 @@ def test_ltbr_binds_the_heterotrimer_not_ltb(release_graph: Graph) -> None:
 
 
 def test_minted_interaction_labels_do_not_duplicate_ro(release_graph: Graph) -> None:
-    with (paths.SOURCE_DIR / "reference" / "ro_object_properties.tsv").open() as handle:
+    with (paths.LAYOUT.source_dir / "reference" / "ro_object_properties.tsv").open() as handle:
         ro = {r["label"] for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
     ours = interactome.interaction_types(release_graph)
     minted = [p for p in ours if str(p).startswith(vocab.TERM_PREFIX)]
@@ -82,7 +82,9 @@ def test_minted_interaction_labels_do_not_duplicate_ro(release_graph: Graph) -> 
 
 
 def test_export_matches_the_release(release_graph: Graph) -> None:
-    frame = pd.read_csv(paths.RELEASE.interactions, sep="\t", dtype=str, keep_default_na=False)
+    frame = pd.read_csv(
+        paths.LAYOUT.release.interactions, sep="\t", dtype=str, keep_default_na=False
+    )
     assert list(frame.columns) == interactome.COLUMNS
     prefix = vocab.TERM_PREFIX
     pairs = {
@@ -108,7 +110,7 @@ def test_export_matches_the_release(release_graph: Graph) -> None:
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
     target = tmp_path / "src"
-    shutil.copytree(paths.SOURCE_DIR, target)
+    shutil.copytree(paths.LAYOUT.source_dir, target)
     return target
 
 

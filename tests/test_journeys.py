@@ -9,7 +9,7 @@ import pyoxigraph
 from cytoowl import paths
 from tools import require
 
-GUIDE = paths.PROJECT_ROOT / "docs" / "guide.md"
+GUIDE = paths.LAYOUT.root / "docs" / "guide.md"
 
 
 def _blocks(kind: str) -> list[str]:
@@ -27,13 +27,13 @@ def test_journey_protege_owl_api_load() -> None:
     require("java", "javac", install="apt-get install default-jdk-headless libowlapi-java")
     from owlapi_check import check_dl_profile
 
-    result = check_dl_profile(paths.RELEASE.owl)
+    result = check_dl_profile(paths.LAYOUT.release.owl)
     assert result["violation_lines"] == [] and result["classes"] >= 40
 
 
 def test_journey_join_by_shared_iri() -> None:
     store = pyoxigraph.Store()
-    store.load(path=str(paths.RELEASE.ttl), format=pyoxigraph.RdfFormat.TURTLE)
+    store.load(path=str(paths.LAYOUT.release.ttl), format=pyoxigraph.RdfFormat.TURTLE)
     [fragment] = _blocks("turtle")
     store.load(fragment, format=pyoxigraph.RdfFormat.TURTLE)
     rows = list(store.query(_blocks("sparql")[1]))

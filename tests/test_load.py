@@ -52,7 +52,7 @@ def below(root: str) -> set[str]:
 
 def test_cl_fixture_terms_come_from_the_reference_snapshot() -> None:
     """Every class of the subset is in the reference table or an ancestor reached by an edge."""
-    with (paths.SOURCE_DIR / "reference" / "external_terms.tsv").open() as handle:
+    with (paths.LAYOUT.source_dir / "reference" / "external_terms.tsv").open() as handle:
         seeds = {
             r["curie"] for r in csv.DictReader(handle, delimiter="\t") if r["ontology"] == "CL"
         }
@@ -159,7 +159,7 @@ def test_served_directory_keeps_loaded_graphs_and_joins(tmp_path: Path) -> None:
 
 
 def join_rows(store: Store, name: str) -> list[dict[str, str]]:
-    (query,) = [q for q in read_query_dir(paths.JOINS_DIR) if q.slug == name]
+    (query,) = [q for q in read_query_dir(paths.LAYOUT.joins_dir) if q.slug == name]
     results = store.query(query.text, use_default_graph_as_union=True)
     names = [v.value for v in results.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in results]

@@ -46,7 +46,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 def test_wheel_carries_the_release_shapes_queries_and_assets(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     data = "cytoowl/_data/"
-    for release_file in paths.RELEASE.all():
+    for release_file in paths.LAYOUT.release.all():
         assert data + release_file.relative_to(ROOT).as_posix() in names, release_file
     for folder in ("shapes", "sparql/cq", "sparql/qc", "examples"):
         expected = {data + p.relative_to(ROOT).as_posix() for p in (ROOT / folder).glob("*.*")}
@@ -63,7 +63,7 @@ def _cytoowl(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Completed
 
 
 def test_installed_package_reads_its_own_data(installed: dict[str, str], tmp_path: Path) -> None:
-    probe = "import cytoowl.paths as p; print(p.checkout_root(), p.RELEASE.owl)"
+    probe = "import cytoowl.paths as p; print(p.checkout_root(), p.LAYOUT.release.owl)"
     out = subprocess.run(
         [sys.executable, "-c", probe], env=installed, cwd=tmp_path, capture_output=True,
         text=True, check=True,

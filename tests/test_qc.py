@@ -170,7 +170,7 @@ def test_levels_are_declared(checks: dict[str, qc.Check]) -> None:
 
 def test_cli_qc_exit_codes(tmp_path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(app, ["qc", str(paths.RELEASE.ttl)])
+    ok = runner.invoke(app, ["qc", str(paths.LAYOUT.release.ttl)])
     assert ok.exit_code == 0, ok.output
     bad = tmp_path / "bad.ttl"
     bad.write_text(PREFIXES + FIXTURES["missing_label"][0])

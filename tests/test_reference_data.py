@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from cytoowl import paths
 from cytoowl.build.assemble import OIO
 
-REF = paths.SOURCE_DIR / "reference"
+REF = paths.LAYOUT.source_dir / "reference"
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -29,8 +29,10 @@ REFERENCE = {
 }
 # Partner genes of the interaction resources (issue 9), with their HGNC 2024-10 fields.
 PARTNERS = {r["hgnc_id"]: r for r in read(REF / "hgnc_interaction_partners.tsv")}
-CURATED = [r for name in ("cytokines.tsv", "receptors.tsv") for r in read(paths.SOURCE_DIR / name)]
-EXCLUDED = {r["hgnc"]: r for r in read(paths.SOURCE_DIR / "excluded.tsv")}
+CURATED = [
+    r for name in ("cytokines.tsv", "receptors.tsv") for r in read(paths.LAYOUT.source_dir / name)
+]
+EXCLUDED = {r["hgnc"]: r for r in read(paths.LAYOUT.source_dir / "excluded.tsv")}
 
 
 @pytest.mark.parametrize("row", CURATED, ids=[r["symbol"] for r in CURATED])
@@ -99,7 +101,7 @@ def test_release_external_iris_are_all_in_the_reference(release_graph: Graph) ->
 def test_every_cited_source_is_registered_and_in_the_source_documents(
     release_graph: Graph,
 ) -> None:
-    registered = {r["id"] for r in read(paths.SOURCE_DIR / "sources.tsv")}
+    registered = {r["id"] for r in read(paths.LAYOUT.source_dir / "sources.tsv")}
     cited = {r["id"].lower() for r in read(REF / "source_citations.tsv")}
     # PMIDs shown by the vendored CellPhoneDB table (its evidence column), e.g. PMID:22710174.
     cpdb = (REF / "interactions" / "cellphonedb_v5_interaction_input.csv").read_text()

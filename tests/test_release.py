@@ -22,7 +22,7 @@ def canonical(graph: Graph) -> set[tuple]:
 
 @pytest.mark.parametrize(
     ("path", "fmt"),
-    [(paths.RELEASE.owl, "xml"), (paths.RELEASE.jsonld, "json-ld")],
+    [(paths.LAYOUT.release.owl, "xml"), (paths.LAYOUT.release.jsonld, "json-ld")],
     ids=["rdfxml", "jsonld"],
 )
 def test_formats_are_the_same_graph(release_graph: Graph, path, fmt) -> None:
@@ -35,7 +35,7 @@ def test_base_module_has_only_own_subjects(release_graph: Graph) -> None:
     """OBO base: axioms about own terms; external entities only declared (rdf:type)."""
     from rdflib import RDF
 
-    base = Graph().parse(paths.RELEASE.base, format="xml")
+    base = Graph().parse(paths.LAYOUT.release.base, format="xml")
     assert 0 < len(base) < len(release_graph)
     own = (vocab.TERM_PREFIX, vocab.BASE_ONTOLOGY_IRI)
     for s, p, _ in base:
@@ -47,7 +47,7 @@ def test_sssom_lists_every_mapping_triple(release_graph: Graph) -> None:
 
     lines = [
         line
-        for line in paths.RELEASE.sssom.read_text().splitlines()
+        for line in paths.LAYOUT.release.sssom.read_text().splitlines()
         if line and not line.startswith("#")
     ]
     assert lines[0].startswith("subject_id\tsubject_label\tpredicate_id\tobject_id")
@@ -56,7 +56,7 @@ def test_sssom_lists_every_mapping_triple(release_graph: Graph) -> None:
 
 def test_loads_in_owlready2() -> None:
     world = owlready2.World()
-    onto = world.get_ontology(paths.RELEASE.owl.as_uri()).load()
+    onto = world.get_ontology(paths.LAYOUT.release.owl.as_uri()).load()
     assert onto.base_iri.startswith("https://w3id.org/cytoowl/")
     il2 = world.search_one(label="interleukin 2")
     assert il2 is not None and il2.iri == vocab.TERM_PREFIX + "0001117"
@@ -64,7 +64,7 @@ def test_loads_in_owlready2() -> None:
 
 def test_owl_api_dl_profile_and_declarations() -> None:
     require("java", "javac", install="apt-get install default-jdk-headless libowlapi-java")
-    result = check_dl_profile(paths.RELEASE.owl)
+    result = check_dl_profile(paths.LAYOUT.release.owl)
     assert result["format"] == "RDF/XML Syntax"
     # Undeclared entities are DL profile violations in the OWL API, so zero covers both.
     assert result["violation_lines"] == []

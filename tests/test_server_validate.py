@@ -14,7 +14,7 @@ import pytest
 from cytoowl import paths
 from server_fixtures import live_server
 
-EXAMPLE = (paths.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl").read_bytes()
+EXAMPLE = (paths.LAYOUT.examples_dir / "cytokine-measurements.ttl").read_bytes()
 BAD = EXAMPLE.replace(b"qudt:numericValue 3.8", b"qudt:numericValue -3.8")
 SH = "http://www.w3.org/ns/shacl#"
 

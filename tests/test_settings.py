@@ -46,6 +46,34 @@ def test_allow_list_from_the_environment_is_comma_separated(
 
 
 @pytest.mark.parametrize(
+    ("env", "value", "field"),
+    [
+        ("CYTOOWL_QUERY_WORKERS", "3", "workers"),
+        ("CYTOOWL_QUERY_TIMEOUT", "4.5", "query_timeout_s"),
+        ("CYTOOWL_STORE", "http://127.0.0.1:7878/query", "store_url"),
+        ("CYTOOWL_DATA_DIR", "/srv/cytoowl", "store_dir"),
+        ("CYTOOWL_WORKER_NICE", "7", "worker_nice"),
+    ],
+)
+def test_every_other_name_is_read_with_the_prefix(
+    monkeypatch: pytest.MonkeyPatch, env: str, value: str, field: str
+) -> None:
+    monkeypatch.setenv(env, value)
+    assert str(getattr(load_settings(), field)) == value
+
+
+@pytest.mark.parametrize(
+    "env", ["TIMEOUT", "WORKERS", "STORE", "STORE_URL", "DATA_DIR", "MAX_BODY", "WORKER_NICE"]
+)
+def test_an_environment_variable_without_the_prefix_is_not_a_setting(
+    monkeypatch: pytest.MonkeyPatch, env: str
+) -> None:
+    defaults = load_settings()
+    monkeypatch.setenv(env, "http://127.0.0.1:9/" if "STORE" in env else "7")
+    assert load_settings() == defaults
+
+
+@pytest.mark.parametrize(
     ("env", "value", "named"),
     [
         ("CYTOOWL_TIMEOUT", "abc", "query_timeout_s"),

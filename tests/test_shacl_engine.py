@@ -27,7 +27,7 @@ from cytoowl.validate.shacl import (
 )
 from shacl_helpers import BAD, BASES, FIXTURES, fixture_graph
 
-EXAMPLE = paths.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl"
+EXAMPLE = paths.LAYOUT.examples_dir / "cytokine-measurements.ttl"
 BIOLOGY = sorted((FIXTURES / "shapes_biology").glob("*.ru"))
 IL6 = URIRef(vocab.TERM_PREFIX + "0001140")
 Key = tuple[str, str, str, str]  # focus, path, component, severity
@@ -36,7 +36,7 @@ Key = tuple[str, str, str, str]  # focus, path, component, severity
 @pytest.fixture(scope="module")
 def shapes_graph() -> Graph:
     graph = Graph()
-    for path in sorted(paths.SHAPES_DIR.glob("*.ttl")):
+    for path in sorted(paths.LAYOUT.shapes_dir.glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 

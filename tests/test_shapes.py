@@ -61,7 +61,7 @@ def expectations(fixture: Path) -> set[Expectation]:
 def shapes() -> Graph:
     """The shapes as one graph (to list their constraints)."""
     shapes = Graph()
-    for path in sorted(paths.SHAPES_DIR.glob("*.ttl")):
+    for path in sorted(paths.LAYOUT.shapes_dir.glob("*.ttl")):
         shapes.parse(path, format="turtle")
     return shapes
 
@@ -121,7 +121,7 @@ def declared_constraints(shapes: Graph) -> dict[tuple[str, str], Node]:
     """(shape key, component) -> shape, for every constraint of a targeted node shape."""
     own = Graph()
     for name in OWN_SHAPE_FILES:
-        own.parse(paths.SHAPES_DIR / name, format="turtle")
+        own.parse(paths.LAYOUT.shapes_dir / name, format="turtle")
     node_shapes = {s for t in TARGETS for s in own.subjects(t, None) if isinstance(s, URIRef)}
     declared = {}
     for node_shape in node_shapes:  # property shapes read from ``shapes``: same blank nodes

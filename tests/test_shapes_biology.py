@@ -55,7 +55,7 @@ def test_every_biology_shape_has_a_bad_fixture() -> None:
 def test_release_conforms_and_biology_shapes_have_focus_nodes(
     release_graph: Graph, tmp_path: Path
 ) -> None:
-    (tmp_path / "biology.ttl").write_bytes((paths.SHAPES_DIR / "biology.ttl").read_bytes())
+    (tmp_path / "biology.ttl").write_bytes((paths.LAYOUT.shapes_dir / "biology.ttl").read_bytes())
     report = shacl_engine.run([release_data().ntriples], shacl_engine.compiled_shapes(tmp_path))
     assert b"ValidationResult" not in report, report.decode()
     ask = """

@@ -15,7 +15,7 @@ import pyoxigraph
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from cq_helpers import IRI, run
+from cq_helpers import IFN_TYPE_I, IRI, run
 from cytoowl import paths, vocab
 from cytoowl.build.assemble import build_graph
 from cytoowl.validate import engine
@@ -26,23 +26,8 @@ TYPE_I, TYPE_II, TYPE_III = (T + n for n in ("0000070", "0000071", "0000072"))
 LYMPHOKINE, MONOKINE = T + "0000073", T + "0000074"
 CL = "http://purl.obolibrary.org/obo/CL_"
 WIKI = "wikipedia.en:Cytokine"
-IFNA = [
-    "IFNA1",
-    "IFNA2",
-    "IFNA4",
-    "IFNA5",
-    "IFNA6",
-    "IFNA7",
-    "IFNA8",
-    "IFNA10",
-    "IFNA13",
-    "IFNA14",
-    "IFNA16",
-    "IFNA17",
-    "IFNA21",
-]
 EXPECTED_INTERFERONS = {
-    TYPE_I: ({*IFNA, "IFNB1", "IFNE", "IFNK", "IFNW1"}, "IFNAR"),
+    TYPE_I: (set(IFN_TYPE_I), "IFNAR"),
     TYPE_II: ({"IFNG"}, "IFNGR"),
     TYPE_III: ({"IFNL1", "IFNL2", "IFNL3", "IFNL4"}, "IFNLR"),
 }
@@ -102,7 +87,7 @@ def test_cq12_lymphokines_and_monokines_exact_answer(release_store: pyoxigraph.S
 
 @pytest.fixture(scope="module")
 def asserted() -> Graph:
-    return build_graph(paths.SOURCE_DIR)
+    return build_graph(paths.LAYOUT.source_dir)
 
 
 @pytest.mark.parametrize("cls", [LYMPHOKINE, MONOKINE], ids=["lymphokine", "monokine"])
@@ -114,7 +99,7 @@ def test_cell_source_classes_are_inferred_not_asserted(
 
 
 def test_cl_subclass_axioms_use_reference_terms_with_their_labels() -> None:
-    reference = paths.SOURCE_DIR / "reference"
+    reference = paths.LAYOUT.source_dir / "reference"
     with (reference / "external_terms.tsv").open(encoding="utf-8") as handle:
         terms = {r["curie"]: r for r in csv.DictReader(handle, delimiter="\t")}
     with (reference / "cl_subclass_axioms.tsv").open(encoding="utf-8") as handle:
@@ -136,7 +121,7 @@ def test_lymphokine_and_monokine_shapes_bite_in_the_release(
     release_graph: Graph, tmp_path: Path
 ) -> None:
     for name in ("common.ttl", "names_and_cell_sources.ttl"):  # common.ttl: SPARQL prefixes
-        (tmp_path / name).write_bytes((paths.SHAPES_DIR / name).read_bytes())
+        (tmp_path / name).write_bytes((paths.LAYOUT.shapes_dir / name).read_bytes())
     report = engine.run([release_data().ntriples], engine.compiled_shapes(tmp_path))
     assert b'#conforms> "true"' in report, report.decode()
     for cls in (LYMPHOKINE, MONOKINE):

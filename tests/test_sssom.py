@@ -17,7 +17,7 @@ sssom = pytest.importorskip(
 def mapping_set():
     from sssom.parsers import parse_sssom_table
 
-    return parse_sssom_table(paths.RELEASE.sssom)
+    return parse_sssom_table(paths.LAYOUT.release.sssom)
 
 
 def test_sssom_py_validates_the_mapping_set(mapping_set) -> None:

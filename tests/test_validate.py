@@ -24,7 +24,7 @@ from cytoowl.validate.shacl import (
 )
 from shacl_helpers import PREFIXES
 
-EXAMPLE = paths.PROJECT_ROOT / "examples" / "cytokine-measurements.ttl"
+EXAMPLE = paths.LAYOUT.examples_dir / "cytokine-measurements.ttl"
 runner = CliRunner()
 
 
@@ -164,7 +164,7 @@ def test_build_fails_on_a_shacl_violation(tmp_path: Path) -> None:
     from cytoowl.release.pipeline import BuildError, run_pipeline
 
     sources = tmp_path / "src"
-    shutil.copytree(paths.SOURCE_DIR, sources)
+    shutil.copytree(paths.LAYOUT.source_dir, sources)
     (sources / "relations" / "receptor_binding.tsv").write_text(
         "subject\trelation\tobject\tsource\nIL2\tbinds receptor\tIL6\tUniProtKB:P60568\n",
         encoding="utf-8",

@@ -76,7 +76,7 @@ def test_shared_uniprot_entries_are_broad_not_exact(release_graph: Graph) -> Non
 def _sssom_rows() -> list[dict[str, str]]:
     lines = [
         line
-        for line in paths.RELEASE.sssom.read_text(encoding="utf-8").splitlines()
+        for line in paths.LAYOUT.release.sssom.read_text(encoding="utf-8").splitlines()
         if not line.startswith("#")
     ]
     return list(csv.DictReader(lines, delimiter="\t"))

@@ -75,9 +75,9 @@ def read_example(path: Path) -> Example:
 class Sources:
     """The files behind the dataset; defaults are the project's release, shapes and CQs."""
 
-    release: paths.ReleaseFiles = field(default_factory=lambda: paths.RELEASE)
-    shapes_dir: Path = paths.SHAPES_DIR
-    cq_dir: Path = paths.CQ_DIR
+    release: paths.ReleaseFiles = field(default_factory=lambda: paths.LAYOUT.release)
+    shapes_dir: Path = paths.LAYOUT.shapes_dir
+    cq_dir: Path = paths.LAYOUT.cq_dir
 
     @classmethod
     def at(cls, root: Path) -> Sources:

@@ -150,13 +150,5 @@ class Layout:
         return self.root / "examples"
 
 
+#: The folders of this installation: every other module reads file locations from here.
 LAYOUT = Layout(default_root())
-PROJECT_ROOT = LAYOUT.root
-ONTOLOGY_DIR = LAYOUT.ontology_dir
-SOURCE_DIR = LAYOUT.source_dir
-SHAPES_DIR = LAYOUT.shapes_dir
-CQ_DIR = LAYOUT.cq_dir
-QC_DIR = LAYOUT.qc_dir
-JOINS_DIR = LAYOUT.joins_dir
-EXAMPLES_DIR = LAYOUT.examples_dir
-RELEASE = LAYOUT.release

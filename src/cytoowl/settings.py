@@ -12,7 +12,14 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    AliasGenerator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -21,73 +28,64 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+#: Other names of a setting, as keyword or TOML key and, with ``CYTOOWL_`` in front, in the
+#: environment (``timeout``: ``CYTOOWL_TIMEOUT``). The first is the one messages name (the
+#: ``serve`` flag). Every setting also answers to its field name and ``CYTOOWL_<FIELD>``.
+NAMES: dict[str, tuple[str, ...]] = {
+    "workers": ("workers", "query_workers"),
+    "query_timeout_s": ("timeout", "query_timeout"),
+    "validate_timeout_s": ("validate_timeout",),
+    "max_body_bytes": ("max_body",),
+    "max_answer_bytes": ("max_answer",),
+    "worker_memory_mb": ("worker_memory",),
+    "worker_start_timeout_s": ("worker_start_timeout",),
+    "service_allowlist": ("service_allow", "service_allowlist"),
+    "store_url": ("store_url", "store"),
+    "store_dir": ("store_dir", "data_dir"),
+}
 
-def _env(*names: str) -> AliasChoices:
-    return AliasChoices(*names)
+
+def _names_of(field: str) -> AliasChoices:
+    return AliasChoices(*dict.fromkeys((*NAMES.get(field, ()), field)))
 
 
 class Settings(BaseSettings):
     """Limits and options of ``cytoowl serve``; every one has a safe default."""
 
     model_config = SettingsConfigDict(
-        env_prefix="CYTOOWL_", extra="forbid", frozen=True, populate_by_name=True
+        env_prefix="CYTOOWL_",
+        env_prefix_target="all",  # CYTOOWL_ before the other names too: never a bare TIMEOUT
+        alias_generator=AliasGenerator(validation_alias=_names_of),
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
     )
 
     host: str = Field("127.0.0.1", description="interface to bind")
     port: int = Field(8000, ge=1, le=65535, description="TCP port")
-    workers: int = Field(
-        2,
-        ge=1,
-        le=64,
-        description="query worker processes",
-        validation_alias=_env("workers", "CYTOOWL_WORKERS", "CYTOOWL_QUERY_WORKERS"),
-    )
-    query_timeout_s: float = Field(
-        30.0,
-        gt=0,
-        le=3600,
-        description="seconds a query may run",
-        validation_alias=_env(
-            "query_timeout_s", "timeout", "CYTOOWL_TIMEOUT", "CYTOOWL_QUERY_TIMEOUT"
-        ),
-    )
+    workers: int = Field(2, ge=1, le=64, description="query worker processes")
+    query_timeout_s: float = Field(30.0, gt=0, le=3600, description="seconds a query may run")
     validate_timeout_s: float = Field(
-        30.0,
-        gt=0,
-        le=3600,
-        description="seconds a POST /validate may run",
-        validation_alias=_env("validate_timeout_s", "CYTOOWL_VALIDATE_TIMEOUT"),
+        30.0, gt=0, le=3600, description="seconds a POST /validate may run"
     )
     row_limit: int = Field(10_000, ge=1, le=10_000_000, description="rows (or triples) per answer")
     max_body_bytes: int = Field(
-        1_000_000,
-        ge=1_000,
-        le=100_000_000,
-        description="bytes of a request body",
-        validation_alias=_env("max_body_bytes", "max_body", "CYTOOWL_MAX_BODY"),
+        1_000_000, ge=1_000, le=100_000_000, description="bytes of a request body"
     )
     max_answer_bytes: int = Field(
         50_000_000,
         ge=1_000,
         le=10_000_000_000,
         description="bytes of one query answer (507 beyond)",
-        validation_alias=_env("max_answer_bytes", "max_answer", "CYTOOWL_MAX_ANSWER"),
     )
     worker_memory_mb: int = Field(
         2048,
         ge=0,
         le=1_000_000,
         description="address space of one query worker in MiB (0: unlimited; 507 beyond)",
-        validation_alias=_env("worker_memory_mb", "worker_memory", "CYTOOWL_WORKER_MEMORY"),
     )
     worker_start_timeout_s: float = Field(
-        60.0,
-        gt=0,
-        le=3600,
-        description="seconds a query worker may take to become ready",
-        validation_alias=_env(
-            "worker_start_timeout_s", "worker_start_timeout", "CYTOOWL_WORKER_START_TIMEOUT"
-        ),
+        60.0, gt=0, le=3600, description="seconds a query worker may take to become ready"
     )
     worker_nice: int = Field(
         5,
@@ -95,29 +93,18 @@ class Settings(BaseSettings):
         le=19,
         description="nice increment of query workers, so lookups and pages answered by the "
         "server process keep their latency while heavy queries run",
-        validation_alias=_env("worker_nice", "CYTOOWL_WORKER_NICE"),
     )
     worker_restarts: int = Field(
         5,
         ge=0,
         le=1000,
         description="attempts (with backoff) to replace a dead query worker before giving up",
-        validation_alias=_env("worker_restarts", "CYTOOWL_WORKER_RESTARTS"),
     )
     service_allowlist: Annotated[tuple[str, ...], NoDecode] = Field(
-        (),
-        description="SERVICE endpoints allowed (comma-separated in the environment)",
-        validation_alias=_env(
-            "service_allowlist",
-            "service_allow",
-            "CYTOOWL_SERVICE_ALLOW",
-            "CYTOOWL_SERVICE_ALLOWLIST",
-        ),
+        (), description="SERVICE endpoints allowed (comma-separated in the environment)"
     )
     store_url: str | None = Field(
-        None,
-        description="a remote SPARQL 1.1 query endpoint instead of the embedded store",
-        validation_alias=_env("store_url", "store", "CYTOOWL_STORE_URL", "CYTOOWL_STORE"),
+        None, description="a remote SPARQL 1.1 query endpoint instead of the embedded store"
     )
     update_url: str | None = Field(
         None, description="the remote store's SPARQL Update endpoint (default: derived)"
@@ -146,7 +133,6 @@ class Settings(BaseSettings):
         None,
         description="where the embedded store lives (default: a temporary directory); "
         "`cytoowl load` writes there, so loaded graphs are served from it",
-        validation_alias=_env("store_dir", "data_dir", "CYTOOWL_STORE_DIR", "CYTOOWL_DATA_DIR"),
     )
     root: Path | None = Field(
         None,
@@ -200,11 +186,9 @@ class SettingsError(ValueError):
 
 
 def _names(field: str) -> str:
-    info = Settings.model_fields[field]
-    alias = info.validation_alias
-    env = [a for a in alias.choices if isinstance(a, str) and a.isupper()] if alias else []
-    flag = "--" + (env[0].removeprefix("CYTOOWL_") if env else field).lower().replace("_", "-")
-    return f"{flag} / {env[0] if env else 'CYTOOWL_' + field.upper()}"
+    """The flag and environment variable a message names for ``field``."""
+    name = NAMES.get(field, (field,))[0]
+    return f"--{name.replace('_', '-')} / CYTOOWL_{name.upper()}"
 
 
 def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:

@@ -215,7 +215,7 @@ def load_vocabulary(source_dir: Path, tbox: Graph) -> Vocabulary:
     return Vocabulary(classes, properties, sources, external)
 
 
-def build_graph(source_dir: Path = paths.SOURCE_DIR) -> Graph:
+def build_graph(source_dir: Path = paths.LAYOUT.source_dir) -> Graph:
     """Read every curated source and return the asserted ontology graph."""
     tbox = Graph()
     for path in tbox_files(source_dir):

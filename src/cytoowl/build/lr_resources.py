@@ -37,7 +37,7 @@ class ResourcePairs:
         return {p for p, n in self.liana_support.items() if n >= min_support}
 
 
-def load(source_dir: Path = paths.SOURCE_DIR) -> ResourcePairs:
+def load(source_dir: Path = paths.LAYOUT.source_dir) -> ResourcePairs:
     ref = source_dir / "reference"
     folder = ref / "interactions"
     genes = [r for n in ("cytokines", "receptors") for r in _rows(source_dir / f"{n}.tsv", "\t")]
@@ -93,7 +93,7 @@ def recall(asserted: set[tuple[str, str]], reference: set[tuple[str, str]]) -> f
     return len(asserted & reference) / len(reference)
 
 
-def hgnc_symbols(source_dir: Path = paths.SOURCE_DIR) -> dict[str, str]:
+def hgnc_symbols(source_dir: Path = paths.LAYOUT.source_dir) -> dict[str, str]:
     """HGNC id -> symbol of the curated gene products."""
     return {
         r["hgnc"]: r["symbol"]

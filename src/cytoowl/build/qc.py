@@ -37,7 +37,7 @@ class Finding:
     value: str
 
 
-def load_checks(directory: Path = paths.QC_DIR) -> list[Check]:
+def load_checks(directory: Path = paths.LAYOUT.qc_dir) -> list[Check]:
     """All QC queries, in file-name order; a file without a valid level is an error."""
     checks = []
     for query in read_query_dir(directory):
@@ -79,7 +79,7 @@ def run_checks(store: pyoxigraph.Store, checks: list[Check]) -> list[Finding]:
     return findings
 
 
-def run_qc(graph: Graph, directory: Path = paths.QC_DIR) -> list[Finding]:
+def run_qc(graph: Graph, directory: Path = paths.LAYOUT.qc_dir) -> list[Finding]:
     """Run the QC suite on an rdflib graph."""
     return run_checks(to_store(graph), load_checks(directory))
 

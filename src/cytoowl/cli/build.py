@@ -35,7 +35,7 @@ def build_command(console: Console = console) -> int:
             return 1
         progress.update(task, description="done")
     console.print(
-        f"release written to {paths.ONTOLOGY_DIR}: {report.classes} classes, "
+        f"release written to {paths.LAYOUT.ontology_dir}: {report.classes} classes, "
         f"{report.individuals} individuals, {report.axioms} axioms, {report.triples} triples, "
         f"{report.inferred_types} inferred types; "
         + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
@@ -66,7 +66,7 @@ def build(
     if paths.checkout_root() is None:
         console.print("[red]error:[/red] cytoowl build needs a source checkout (ontology/src)")
         raise typer.Exit(2)
-    if if_missing and paths.RELEASE.owl.exists():
-        console.print(f"release present: {paths.RELEASE.owl}")
+    if if_missing and paths.LAYOUT.release.owl.exists():
+        console.print(f"release present: {paths.LAYOUT.release.owl}")
         return
     raise typer.Exit(check_command() if check else build_command())

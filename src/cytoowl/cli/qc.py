@@ -81,4 +81,4 @@ def qc(
     if fmt not in ("table", "tsv"):
         console.print(f"[red]error:[/red] --format {fmt!r}: use table or tsv")
         raise typer.Exit(2)
-    raise typer.Exit(qc_command(path or paths.RELEASE.ttl, fmt=fmt, previous=previous))
+    raise typer.Exit(qc_command(path or paths.LAYOUT.release.ttl, fmt=fmt, previous=previous))

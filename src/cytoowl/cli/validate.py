@@ -5,8 +5,38 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.markup import escape
 
 from cytoowl.cli.common import console
+
+
+def validate_command(
+    files: list[Path],
+    fmt: str | None = None,
+    output: Path | None = None,
+    mode: str | None = None,
+    console: Console = console,
+) -> int:
+    """CLI body of ``cytoowl validate``: 0 conforming, 1 violations, 2 unusable input."""
+    from cytoowl.validate import shacl  # imported when run: keeps ``cytoowl --help`` quick
+
+    try:
+        data = shacl.read_files(files, fmt) if files else None
+        outcome = shacl.validate(data, mode)
+    except shacl.InputError as exc:
+        console.print(f"[red]unusable input:[/red] {escape(str(exc))}", soft_wrap=True)
+        return 2
+    console.print(
+        f"validating {shacl.MODES[outcome.mode]} (mode: {outcome.mode})",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(escape(outcome.text()), highlight=False, soft_wrap=True, emoji=False)
+    if output:
+        outcome.write(output)
+        console.print(f"SHACL report written to {escape(str(output))}", soft_wrap=True)
+    return 0 if outcome.conforms else 1
 
 
 def validate(
@@ -34,4 +64,4 @@ def validate(
         console.print("[red]--standalone and --with-release exclude each other[/red]")
         raise typer.Exit(2)
     mode = shacl.STANDALONE if standalone else shacl.DATA if with_release else None
-    raise typer.Exit(shacl.validate_command(files or [], fmt, output, console, mode))
+    raise typer.Exit(validate_command(files or [], fmt, output, mode))

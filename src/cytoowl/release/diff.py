@@ -170,7 +170,7 @@ def previous_release(directory: Path, version: str) -> Path | None:
     return files.previous if files.previous.exists() else None
 
 
-def load_release(ref: str, directory: Path = paths.ONTOLOGY_DIR) -> Graph:
+def load_release(ref: str, directory: Path = paths.LAYOUT.ontology_dir) -> Graph:
     """A release by file path, or by version IRI / version date among the local releases."""
     path = Path(ref)
     if path.exists():

@@ -110,8 +110,8 @@ def run_pipeline(
 
 
 def build_release(
-    source_dir: Path = paths.SOURCE_DIR,
-    out_dir: Path = paths.ONTOLOGY_DIR,
+    source_dir: Path = paths.LAYOUT.source_dir,
+    out_dir: Path = paths.LAYOUT.ontology_dir,
     step: Callable[[str], None] = lambda _: None,
     history_dir: Path | None = None,
 ) -> BuildReport:
@@ -146,7 +146,7 @@ def build_release(
 
 
 def differing_files(
-    source_dir: Path = paths.SOURCE_DIR, out_dir: Path = paths.ONTOLOGY_DIR
+    source_dir: Path = paths.LAYOUT.source_dir, out_dir: Path = paths.LAYOUT.ontology_dir
 ) -> list[str]:
     """Release files whose committed bytes differ from a fresh build (empty: up to date)."""
     with tempfile.TemporaryDirectory(prefix="cytoowl-check-") as tmp:

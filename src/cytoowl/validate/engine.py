@@ -50,7 +50,7 @@ def _blank_labels(ntriples: bytes) -> set[str]:
     return labels
 
 
-def compiled_shapes(directory: Path = paths.SHAPES_DIR) -> shacl.Shapes:
+def compiled_shapes(directory: Path = paths.LAYOUT.shapes_dir) -> shacl.Shapes:
     """Every ``*.ttl`` of ``directory`` as one compiled shapes graph (blank nodes kept apart)."""
     return _compiled(directory)[0]
 
@@ -59,7 +59,7 @@ def data_blank_number(label: str) -> int | None:
     """The position (from 1, in order of first appearance) in the data of the blank node the
     engine's report calls ``label`` (with the project's shapes), or None for another label."""
     match = ENGINE_BLANK.match(label)
-    return int(match.group(1)) - _compiled(paths.SHAPES_DIR)[1] + 1 if match else None
+    return int(match.group(1)) - _compiled(paths.LAYOUT.shapes_dir)[1] + 1 if match else None
 
 
 def run(ntriples: Iterable[bytes], shapes: shacl.Shapes | None = None) -> bytes:

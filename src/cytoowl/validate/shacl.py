@@ -24,8 +24,6 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
-from rich.console import Console
-from rich.markup import escape
 
 from cytoowl import formats, paths, vocab
 from cytoowl.validate import engine as shacl_engine
@@ -166,7 +164,7 @@ def data_of_graph(graph: Graph) -> Data:
 @functools.cache
 def release_data() -> Data:
     """The bundled Turtle release, read once per process."""
-    return read_file(paths.RELEASE.ttl)
+    return read_file(paths.LAYOUT.release.ttl)
 
 
 ######## Reading the engine's report ########
@@ -303,27 +301,3 @@ def validate(data: Data | None = None, mode: str | None = None) -> Outcome:
 def validate_graph(graph: Graph) -> Outcome:
     """Validate an rdflib graph as it stands (the build's release graph)."""
     return validate(data_of_graph(graph), STANDALONE)
-
-
-def validate_command(
-    files: list[Path],
-    fmt: str | None,
-    output: Path | None,
-    console: Console,
-    mode: str | None = None,
-) -> int:
-    """CLI body of ``cytoowl validate``: 0 conforming, 1 violations, 2 unusable input."""
-    try:
-        data = read_files(files, fmt) if files else None
-        outcome = validate(data, mode)
-    except InputError as exc:
-        console.print(f"[red]unusable input:[/red] {escape(str(exc))}", soft_wrap=True)
-        return 2
-    console.print(
-        f"validating {MODES[outcome.mode]} (mode: {outcome.mode})", highlight=False, soft_wrap=True
-    )
-    console.print(escape(outcome.text()), highlight=False, soft_wrap=True, emoji=False)
-    if output:
-        outcome.write(output)
-        console.print(f"SHACL report written to {escape(str(output))}", soft_wrap=True)
-    return 0 if outcome.conforms else 1
