@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cytoowl.serve import browse, catalog, search
-from cytoowl.serve.store import EmbeddedStore, RemoteStore
+from cytoowl.serve.store import EmbeddedStore, RemoteStore, StoreError
 from server_fixtures import FIXTURE, app_client, limited_settings, live_url, release_sources  # noqa: F401
 
 IL6 = "CYTO:0001140"
@@ -285,3 +285,19 @@ def test_queries_are_served_while_the_catalog_is_built(monkeypatch) -> None:
 def test_ready_says_when_search_is_there(release) -> None:
     suggestions(release, "IL-6")  # waits for the catalog if need be
     assert release.get("/ready").json()["search"] == "ready"
+
+
+def test_a_catalog_that_cannot_be_read_leaves_search_empty_not_broken(monkeypatch) -> None:
+    """A store that refuses the catalog's reads (e.g. a remote one that is down): search and
+    browse answer with nothing found, never a 500."""
+
+    async def refused(self, build, timeout):
+        raise StoreError(503, "the store is down")
+
+    monkeypatch.setattr(EmbeddedStore, "catalog_file", refused)
+    with app_client() as client:
+        assert suggestions(client, "IL-2") == []
+        assert client.get("/api/search", params={"q": "IL-2"}).json()["total"] == 0
+        assert client.get(f"/api/terms/{IL6}").status_code == 404
+        assert client.get("/tree").status_code == 200
+        assert client.get("/ready").json()["search"] == "ready"

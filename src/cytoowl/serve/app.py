@@ -89,10 +89,10 @@ class _State:
             self.browser = await browse.Browser.load(self.store, timeout)
         except StoreError as exc:  # e.g. a remote store down, or refusing deep pages
             log.warning("empty catalog: %s", exc.message)
-            self.browser = browse.Browser(browse.Catalog.empty())
+            self.browser = browse.Browser.empty()
         except Exception:
             log.exception("the catalog of search and browse could not be built")
-            self.browser = browse.Browser(browse.Catalog.empty())
+            self.browser = browse.Browser.empty()
 
 
 def _downloads(sources: Sources, version: str) -> dict[str, Download]:
@@ -305,12 +305,11 @@ def create_app(
             state.browser_task = asyncio.create_task(
                 state.load_browser(max(settings.query_timeout_s, 300))
             )
-            flusher = asyncio.create_task(_flush_access_log())
+            flusher = asyncio.create_task(_flush_access_log_often())
             yield
             flusher.cancel()
         finally:
-            for handler in access_log.handlers:
-                handler.flush()
+            _flush_access_log()
             if state.browser_task is not None:
                 state.browser_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -587,11 +586,15 @@ def configure_logging() -> None:
     access_log.propagate = False
 
 
-async def _flush_access_log() -> None:
+def _flush_access_log() -> None:
+    for handler in access_log.handlers:
+        handler.flush()
+
+
+async def _flush_access_log_often() -> None:
     while True:
         await asyncio.sleep(ACCESS_LOG_FLUSH_S)
-        for handler in access_log.handlers:
-            handler.flush()
+        _flush_access_log()
 
 
 def run(settings: Settings) -> None:

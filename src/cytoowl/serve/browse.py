@@ -49,6 +49,11 @@ class Browser:
         """The store's catalog file (built once per store, see ``Store.catalog_file``)."""
         return cls(Catalog.open(await store.catalog_file(search.build_catalog, timeout)))
 
+    @classmethod
+    def empty(cls) -> Browser:
+        """Nothing to search or browse (the store's catalog could not be read)."""
+        return cls(search.empty_catalog())
+
     def resolve(self, text: str) -> Term | None:
         """A term by CURIE (``CYTO:0001140``), short form (``CYTO_0001140``) or IRI."""
         text = text.strip()

@@ -9,7 +9,7 @@ look-up from an index in microseconds.
 
 :func:`build` fills the file from the answers of the ``QUERIES`` below, read through any
 function (the loader reads its own store in one pass; a remote endpoint is read in pages by
-:func:`read_paged`). :class:`Catalog` reads it with the interface the old dictionaries had
+:class:`PagedReader`). :class:`Catalog` reads it with the interface the old dictionaries had
 (``catalog.parents.get(iri, set())``, ``catalog.terms[iri]``, ``iri in catalog.bound_by``).
 What it holds is bounded (``MAX_ROWS`` rows read in all); past that it keeps what it read.
 """
@@ -23,7 +23,7 @@ import os
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -68,6 +68,12 @@ PAGE = 10_000
 TERM_CACHE = 20_000  # Term objects kept in memory (a page sorts a few hundred by name)
 
 
+def main_kind(kinds: Iterable[str]) -> str:
+    """The kind that names a term with these kinds (see ``KIND_ORDER``)."""
+    present = set(kinds)
+    return next((k for k in KIND_ORDER if k in present), "individual")
+
+
 @dataclass
 class Term:
     """What the browse features know of one term."""
@@ -82,7 +88,7 @@ class Term:
 
     @property
     def kind(self) -> str:
-        return next((k for k in KIND_ORDER if k in self.kinds), "individual")
+        return main_kind(self.kinds)
 
     @property
     def id(self) -> str:
@@ -143,6 +149,8 @@ def full_text(query: str) -> str:
 
 #: A reader: (query, ORDER BY) -> rows, each row indexable by variable name.
 Read = Callable[[str, str], Iterable[Any]]
+#: Adds more tables (the search index) to a catalog being written.
+Index = Callable[[sqlite3.Connection, "Catalog"], None]
 
 
 # --- building the file --------------------------------------------------------------------
@@ -163,35 +171,39 @@ CREATE INDEX edge_o ON edge (rel, o);
 PARENT, TYPE, PART, BINDS = "parent", "type", "part", "binds"
 
 
-def build(path: Path, read: Read, index: Callable[[sqlite3.Connection, Catalog], None]) -> None:
+def build(path: Path, read: Read, index: Index) -> None:
     """Write the catalog of what ``read`` answers to ``path`` (atomically: a temporary file
-    renamed at the end), then let ``index`` add its tables (the search index)."""
+    renamed at the end), with the tables ``index`` adds (the search index)."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     try:
-        db.executescript(_SCHEMA)
-        truncated = _fill(db, read)
-        db.executescript(_INDEXES)
-        properties = _binding_properties(Catalog(db))
-        db.execute("INSERT INTO meta VALUES ('binding_properties', ?)", (json.dumps(properties),))
-        if properties:
-            query, order = binds_query(properties)
-            db.executemany(
-                "INSERT INTO edge VALUES ('binds', ?, ?, ?)",
-                ((r["s"].value, r["o"].value, r["p"].value) for r in read(query, order)),
-            )
-        truncated = truncated or getattr(read, "truncated", False)
-        db.execute("INSERT INTO meta VALUES ('truncated', ?)", (json.dumps(truncated),))
-        _order_parts(db)
-        index(db, Catalog(db))
+        _write(db, read, index)
         db.commit()
     finally:
         db.close()
     os.replace(tmp, path)
 
 
-def _fill(db: sqlite3.Connection, read: Read) -> bool:
+def _write(db: sqlite3.Connection, read: Read, index: Index) -> None:
+    db.executescript(_SCHEMA)
+    _fill(db, read)
+    db.executescript(_INDEXES)
+    properties = _binding_properties(Catalog(db))
+    db.execute("INSERT INTO meta VALUES ('binding_properties', ?)", (json.dumps(properties),))
+    if properties:
+        query, order = binds_query(properties)
+        db.executemany(
+            "INSERT INTO edge VALUES ('binds', ?, ?, ?)",
+            ((r["s"].value, r["o"].value, r["p"].value) for r in read(query, order)),
+        )
+    truncated = getattr(read, "truncated", False)  # the readers say when they stopped early
+    db.execute("INSERT INTO meta VALUES ('truncated', ?)", (json.dumps(truncated),))
+    _order_parts(db)
+    index(db, Catalog(db))
+
+
+def _fill(db: sqlite3.Connection, read: Read) -> None:
     kinds: dict[str, set[str]] = {}
     for row in read(*QUERIES["kinds"]):
         kinds.setdefault(row["s"].value, set()).add(KINDS[row["o"].value])
@@ -234,7 +246,6 @@ def _fill(db: sqlite3.Connection, read: Read) -> bool:
         if edge:
             edges.append(edge)
     db.executemany("INSERT INTO edge VALUES (?, ?, ?, NULL)", dict.fromkeys(edges))
-    return getattr(read, "truncated", False)
 
 
 def _edge(s: str, p: str, o: str) -> tuple[str, str, str] | None:
@@ -416,9 +427,8 @@ class Catalog:
         self.types = _Relation(db, TYPE, "s", "o", _set)
         self.members = _Relation(db, TYPE, "o", "s", _set)
         self.parts = _Relation(
-            db, PART, "s", "o", lambda rows: [o for o, _ in sorted(rows, key=_part_order)]
+            db, PART, "s", "o, p", lambda rows: [o for o, _ in sorted(rows, key=_part_order)]
         )
-        self.parts._get = "SELECT o, p FROM edge WHERE rel = ? AND s = ?"
         #: ligand -> [(property, receptor)] for ``binds receptor`` and its sub-properties.
         self.binds = _Relation(db, BINDS, "s", "o, p", _pairs)
         self.bound_by = _Relation(db, BINDS, "o", "s, p", _pairs)
@@ -431,21 +441,22 @@ class Catalog:
         return cls(db)
 
     @classmethod
-    def empty(cls) -> Catalog:
-        """No terms (a store that could not be read): search finds nothing, pages still work."""
+    def empty(cls, index: Index) -> Catalog:
+        """No terms (a store that could not be read), with every table ``build`` writes, so
+        search finds nothing and pages still work."""
         db = sqlite3.connect(":memory:")
-        db.executescript(_SCHEMA + _INDEXES)
+        _write(db, lambda query, order: (), index)
         return cls(db)
 
     def _meta(self, key: str, default: Any) -> Any:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
 
-    @property
+    @cached_property
     def binding_properties(self) -> list[str]:
         return self._meta("binding_properties", [])
 
-    @property
+    @cached_property
     def truncated(self) -> bool:
         return self._meta("truncated", False)
 
@@ -474,7 +485,7 @@ class Catalog:
     def iris_of_kind(self, kind: str) -> list[str]:
         """The terms whose main kind is ``kind`` (see ``KIND_ORDER``)."""
         rows = self.db.execute("SELECT iri, kinds FROM term ORDER BY iri")
-        return [iri for iri, kinds in rows if _main_kind(kinds) == kind]
+        return [iri for iri, kinds in rows if main_kind(kinds.split(",")) == kind]
 
     def complexes_with_parts(self) -> list[str]:
         return [s for (s,) in self.db.execute("SELECT DISTINCT s FROM edge WHERE rel = 'part'")]
@@ -482,8 +493,3 @@ class Catalog:
 
 def _part_order(row: tuple[str, str | None]) -> tuple[str, str]:
     return (row[1] or "", row[0])
-
-
-def _main_kind(kinds: str) -> str:
-    present = set(kinds.split(","))
-    return next((k for k in KIND_ORDER if k in present), "individual")

@@ -31,7 +31,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from cytoowl import vocab
-from cytoowl.serve.catalog import KIND_ORDER, Catalog, Read, Term
+from cytoowl.serve.catalog import Catalog, Read, Term, main_kind
 from cytoowl.serve.catalog import build as build_catalog_file
 
 MAX_QUERY = 200
@@ -358,10 +358,14 @@ def build_catalog(path: Path, read: Read) -> None:
     build_catalog_file(path, read, write_index)
 
 
+def empty_catalog() -> Catalog:
+    """A catalog without terms, its search tables included."""
+    return Catalog.empty(write_index)
+
+
 def _entry(row: tuple) -> Entry:
     _, iri, field, text, words, kinds, label = row
-    present = set(kinds.split(","))
-    kind = next((k for k in KIND_ORDER if k in present), "individual")
+    kind = main_kind(kinds.split(","))
     return Entry(iri, field, text, tuple(words.split()), kind, label or vocab.curie(iri))
 
 
