@@ -107,14 +107,19 @@ def test_family_network_picture(browser, release_url: str) -> None:  # noqa: F81
     screenshot(browser, "network-IL-1-family")
 
 
+def open_query_editor(driver, release_url: str) -> None:
+    """The query page with YASGUI loaded (fails under CI when it is not installed)."""
+    driver.get(release_url + "/sparql")
+    wait_for(driver, "#examples .tab")
+    if not driver.execute_script("return Boolean(window.cytoowlYasqe)"):
+        skip_or_fail("YASGUI is not installed: run scripts/assets.sh (needs npm)")
+
+
 def test_query_editor_runs_and_shows_a_table(browser, release_url: str) -> None:  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(release_url + "/sparql")
-    wait_for(browser, "#examples .tab")
-    if not browser.execute_script("return Boolean(window.cytoowlYasqe)"):
-        skip_or_fail("YASGUI is not installed: run scripts/assets.sh (needs npm)")
+    open_query_editor(browser, release_url)
     assert browser.find_elements(By.CSS_SELECTOR, "#yasqe-host .CodeMirror .cm-keyword")
     browser.find_element(By.CSS_SELECTOR, "#examples .tab").click()
     browser.find_element(By.ID, "run").click()
@@ -131,10 +136,7 @@ def test_query_editor_runs_and_shows_a_table(browser, release_url: str) -> None:
 def test_query_editor_shows_the_server_error(browser, release_url: str) -> None:  # noqa: F811
     from selenium.webdriver.common.by import By
 
-    browser.get(release_url + "/sparql")
-    wait_for(browser, "#examples .tab")
-    if not browser.execute_script("return Boolean(window.cytoowlYasqe)"):
-        skip_or_fail("YASGUI is not installed: run scripts/assets.sh (needs npm)")
+    open_query_editor(browser, release_url)
     browser.execute_script("window.cytoowlYasqe.setValue('SELECT * WHERE { ?s ?p }')")
     browser.find_element(By.ID, "run").click()
     error = wait_for(browser, "#error:not([hidden])")

@@ -25,6 +25,12 @@ def base() -> Iterator[str]:
         yield url
 
 
+def post_data(url: str, body: bytes, media: str, accept: str | None = None, timeout=60):
+    """POST ``body`` to ``url``'s /validate as ``media`` (with an Accept header if given)."""
+    headers = {"Content-Type": media, **({"Accept": accept} if accept else {})}
+    return httpx.post(url + "/validate", content=body, headers=headers, timeout=timeout)
+
+
 def conforms(report: bytes, fmt: pyoxigraph.RdfFormat) -> bool:
     triples = list(pyoxigraph.parse(input=report, format=fmt))
     values = [t.object.value for t in triples if t.predicate.value == SH + "conforms"]
@@ -33,21 +39,14 @@ def conforms(report: bytes, fmt: pyoxigraph.RdfFormat) -> bool:
 
 
 def test_turtle_gives_a_json_ld_report(base: str) -> None:
-    answer = httpx.post(
-        base + "/validate", content=EXAMPLE, headers={"Content-Type": "text/turtle"}, timeout=60
-    )
+    answer = post_data(base, EXAMPLE, "text/turtle")
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("application/ld+json")
     assert conforms(answer.content, pyoxigraph.RdfFormat.JSON_LD)
 
 
 def test_a_violation_in_turtle_by_accept(base: str) -> None:
-    answer = httpx.post(
-        base + "/validate",
-        content=BAD,
-        headers={"Content-Type": "text/turtle", "Accept": "text/turtle"},
-        timeout=60,
-    )
+    answer = post_data(base, BAD, "text/turtle", accept="text/turtle")
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/turtle")
     assert not conforms(answer.content, pyoxigraph.RdfFormat.TURTLE)
@@ -65,20 +64,13 @@ def test_n_triples_and_json_ld_bodies(base: str, media: str, rdf_format) -> None
     body = pyoxigraph.serialize(
         pyoxigraph.parse(input=BAD, format=pyoxigraph.RdfFormat.TURTLE), format=rdf_format
     )
-    answer = httpx.post(
-        base + "/validate", content=body, headers={"Content-Type": media}, timeout=60
-    )
+    answer = post_data(base, body, media)
     assert answer.status_code == 200, answer.text
     assert not conforms(answer.content, pyoxigraph.RdfFormat.JSON_LD)
 
 
 def test_html_report_for_browsers(base: str) -> None:
-    answer = httpx.post(
-        base + "/validate",
-        content=BAD,
-        headers={"Content-Type": "text/turtle", "Accept": "text/html"},
-        timeout=60,
-    )
+    answer = post_data(base, BAD, "text/turtle", accept="text/html")
     assert answer.status_code == 200
     assert 'id="report"' in answer.text and "Violation" in answer.text
     assert "must be a non-negative number" in answer.text
@@ -106,9 +98,7 @@ def test_the_form_posts_and_the_landing_page_links_it(base: str) -> None:
 def test_bad_input_is_a_client_error(
     base: str, body: bytes, media: str, status: int, words: str
 ) -> None:
-    answer = httpx.post(
-        base + "/validate", content=body, headers={"Content-Type": media}, timeout=60
-    )
+    answer = post_data(base, body, media)
     assert answer.status_code == status, answer.text
     assert words in answer.text
 
@@ -122,14 +112,7 @@ def test_time_limit_stops_validation_without_blocking_others() -> None:
         answers: list[httpx.Response] = []
 
         def post() -> None:
-            answers.append(
-                httpx.post(
-                    url + "/validate",
-                    content=big,
-                    headers={"Content-Type": "text/turtle"},
-                    timeout=30,
-                )
-            )
+            answers.append(post_data(url, big, "text/turtle", timeout=30))
 
         threads = [threading.Thread(target=post) for _ in range(4)]
         for thread in threads:
@@ -145,7 +128,5 @@ def test_time_limit_stops_validation_without_blocking_others() -> None:
 
 
 def test_report_json_ld_parses_as_json(base: str) -> None:
-    answer = httpx.post(
-        base + "/validate", content=BAD, headers={"Content-Type": "text/turtle"}, timeout=60
-    )
+    answer = post_data(base, BAD, "text/turtle")
     json.loads(answer.text)
