@@ -65,8 +65,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def live_server(root: Path | None = FIXTURE_ROOT, **env: str) -> Iterator[str]:
-    """``cytoowl serve`` in a child process on a free loopback port; yields its base URL."""
+def live_server(
+    root: Path | None = FIXTURE_ROOT, log_file: Path | None = None, **env: str
+) -> Iterator[str]:
+    """``cytoowl serve`` in a child process on a free loopback port; yields its base URL.
+
+    Its stderr (the server's log) goes to ``log_file`` when given, else to a temporary file.
+    """
     port = free_port()
     environ = {
         **os.environ,
@@ -79,7 +84,7 @@ def live_server(root: Path | None = FIXTURE_ROOT, **env: str) -> Iterator[str]:
         environ["CYTOOWL_ROOT"] = str(root)
     command = [sys.executable, "-m", "cytoowl.cli", "serve", "--host", "127.0.0.1"]
     # The log goes to a file, not a pipe: a full pipe nobody reads would stall the server.
-    with tempfile.TemporaryFile() as log:
+    with log_file.open("w+b") if log_file else tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [*command, "--port", str(port)], env=environ, stdout=subprocess.DEVNULL, stderr=log
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
 import subprocess
@@ -180,3 +181,22 @@ def test_adversarial_megabyte_body_does_not_slow_other_clients() -> None:
         thread.join(timeout=120)
         assert answers == [400] * 4  # a syntax error, answered
         assert during < 10 * baseline + 0.05, (baseline, during)
+
+
+def test_access_log_lines_reach_stderr_and_are_not_kept(tmp_path) -> None:
+    """Under uvicorn (which re-applies its logging configuration at start) every request
+    gives one JSON line on stderr: a full buffer is written at once, the rest within
+    about a second. A handler uvicorn had closed kept every record in memory instead."""
+    log = tmp_path / "server.log"
+    requests = 300  # more than one buffer of access lines
+    with live_server(log_file=log) as base, httpx.Client(timeout=10) as client:
+        for _ in range(requests):
+            assert client.get(base + "/sparql", params={"query": "ASK {}"}).status_code == 200
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            lines = [line for line in log.read_text().splitlines() if '"path": "/sparql"' in line]
+            if len(lines) >= requests:
+                break
+            time.sleep(0.2)
+    assert len(lines) == requests, f"{len(lines)} of {requests} access lines were written"
+    assert json.loads(lines[-1])["status"] == 200
