@@ -14,6 +14,9 @@ from fastapi.testclient import TestClient
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from cytoowl import dataset, vocab
+from cytoowl.serve import service_description
+from cytoowl.serve.statistics import Stats
+from cytoowl.settings import Settings
 from server_fixtures import CARTESIAN, IL2, IL2_SUBFAMILY, IL2RG, app_client
 
 JSON = "application/sparql-results+json"
@@ -186,6 +189,20 @@ def test_bare_get_is_the_service_description(client: TestClient) -> None:
     names = {t.object.value for t in triples if t.predicate.value.endswith("#name")}
     assert names == {dataset.ONTOLOGY_GRAPH, dataset.SHAPES_GRAPH, dataset.QUERIES_GRAPH}
     assert client.get("/sparql").headers["content-type"].startswith("text/turtle")
+
+
+def test_service_description_gives_no_numbers_before_they_are_counted() -> None:
+    """The counts are made after start-up; until then no VoID numbers rather than zeros."""
+
+    def predicates(stats: Stats) -> set[str]:
+        triples = service_description.describe("http://x/sparql", stats, Settings())
+        return {t.predicate.value.split("#")[-1] for t in triples}
+
+    numbers = {"triples": 5, "subjects": 2, "properties": 2, "objects": 3}
+    counted = Stats(triples=5, graphs={dataset.ONTOLOGY_GRAPH: numbers}, counts={"classes": 1})
+    assert {"triples", "classes", "distinctSubjects"} <= predicates(counted)
+    header_only = Stats(header={"version": "1"}, counted=False)
+    assert not {"triples", "classes"} & predicates(header_only)
 
 
 def test_browser_gets_query_page_with_competency_questions(client: TestClient) -> None:

@@ -14,6 +14,7 @@ from cytoowl.serve.catalog import Catalog
 from cytoowl.serve.dataset import ONTOLOGY_GRAPH, rdf_format
 from cytoowl.serve.loader import load_store
 from cytoowl.serve.protocol import choose_formats
+from cytoowl.serve.statistics import Stats
 from cytoowl.serve.store import EmbeddedStore, QueryRequest, RemoteStore, Store, StoreError
 from cytoowl.settings import Settings
 from server_fixtures import CARTESIAN, FIXTURE, IL2, live_url  # noqa: F401 - fixture
@@ -79,20 +80,30 @@ def _ground(quads: list) -> set[str]:
     }
 
 
-def test_cached_statistics_equal_counting_by_queries(tmp_path: Path) -> None:
-    async def scenario() -> None:
+def test_statistics_header_at_load_counts_after_and_cached(tmp_path: Path) -> None:
+    """The load reads the header only; the counts (a child process) equal counting by
+    queries, are cached beside the data and read at the next start."""
+
+    async def start_and_count() -> tuple[Stats, Stats, Stats]:
         store = EmbeddedStore(Settings(workers=1, store_dir=str(tmp_path / "s")), FIXTURE)
         await store.start()
         try:
-            cached = await store.statistics(60)
-            counted = await Store.statistics(store, 60)  # the queries, through the workers
-            assert cached == counted and cached.triples > 0 and cached.counts["classes"] > 0
+            initial = await store.initial_statistics(60)
+            counted = await store.statistics(60)
+            by_queries = await Store.statistics(store, 60)  # the queries, through the workers
+            return initial, counted, by_queries
         finally:
             await store.close()
-        (tmp_path / "s" / loader.STATS).unlink()  # a store from before the cache: recounted
-        assert load_store(FIXTURE, tmp_path / "s") == cached
 
-    run(scenario())
+    initial, counted, by_queries = run(start_and_count())
+    assert not initial.counted and initial.triples == 0 and initial.header["version"]
+    assert counted == by_queries and counted.triples > 0 and counted.counts["classes"] > 0
+    assert counted.counted and counted.header == initial.header
+    restarted, _, _ = run(start_and_count())
+    assert restarted == counted  # the cache, no recount
+    (tmp_path / "s" / loader.STATS).unlink()  # a store from before the cache: recounted
+    assert load_store(FIXTURE, tmp_path / "s") == initial
+    assert loader.count_store(tmp_path / "s") == counted
 
 
 def test_embedded_store_timeout_replaces_worker() -> None:

@@ -7,10 +7,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cytoowl import paths
-from cytoowl.build.qc import load_checks
 from cytoowl.cli.common import console
-from cytoowl.cli.qc import report_table
-from cytoowl.release.pipeline import BuildError, build_release, differing_files
 
 
 def _progress(console: Console) -> Progress:
@@ -25,6 +22,11 @@ def _progress(console: Console) -> Progress:
 
 def build_command(console: Console = console) -> int:
     """CLI body of ``cytoowl build``."""
+    # Imported when run (as in every command): `cytoowl serve` does not load the build.
+    from cytoowl.build.qc import load_checks
+    from cytoowl.cli.qc import report_table
+    from cytoowl.release.pipeline import BuildError, build_release
+
     with _progress(console) as progress:
         task = progress.add_task("starting", total=None)
         try:
@@ -46,6 +48,8 @@ def build_command(console: Console = console) -> int:
 
 def check_command(console: Console = console) -> int:
     """CLI body of ``cytoowl build --check``: exit 1 when the committed release is stale."""
+    from cytoowl.release.pipeline import BuildError, differing_files
+
     try:
         stale = differing_files()
     except BuildError as exc:

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rdflib import Graph
 from rich.console import Console
 from rich.table import Table
 
 from cytoowl import paths
-from cytoowl.build.qc import (
-    LEVELS,
-    Check,
-    Finding,
-    disappeared_findings,
-    has_errors,
-    load_checks,
-    run_checks,
-    to_store,
-)
 from cytoowl.cli.common import console
 from cytoowl.vocab import curie
+
+if TYPE_CHECKING:  # imported when run: `cytoowl serve` does not load rdflib and the build
+    from cytoowl.build.qc import Check, Finding
 
 
 def report_table(findings: list[Finding], checks: list[Check]) -> Table:
@@ -39,6 +32,8 @@ def report_table(findings: list[Finding], checks: list[Check]) -> Table:
 
 def report_tsv(findings: list[Finding]) -> str:
     """ROBOT's report TSV (``robot report`` columns), CURIEs where the prefix map has one."""
+    from cytoowl.build.qc import LEVELS
+
     rows = ["Level\tRule Name\tSubject\tProperty\tValue"]
     order = {level: i for i, level in enumerate(LEVELS)}
     for f in sorted(findings, key=lambda f: (order[f.check.level], f.check.name, f.entity)):
@@ -51,6 +46,10 @@ def qc_command(
     path: Path, console: Console = console, fmt: str = "table", previous: Path | None = None
 ) -> int:
     """CLI body of ``cytoowl qc``: print the report, exit 1 when an ERROR check has findings."""
+    from rdflib import Graph
+
+    from cytoowl.build.qc import disappeared_findings, has_errors, load_checks, run_checks, to_store
+
     graph = Graph()
     try:
         graph.parse(path)

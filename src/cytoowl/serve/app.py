@@ -49,6 +49,8 @@ from cytoowl.settings import Settings, load_settings
 HERE = Path(__file__).parent
 access_log = logging.getLogger("cytoowl.access")
 TERM_RE = re.compile(r"(\d{7})(?:\.(\w+))?")
+#: How long a page waits for the counts made after start-up (seconds at 1M triples).
+STATS_WAIT_S = 5.0
 RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 
 
@@ -73,6 +75,21 @@ class _State:
     examples: list[Example] = field(default_factory=list)
     browser: browse.Browser | None = None
     browser_task: asyncio.Task[None] | None = None
+    stats_task: asyncio.Task[None] | None = None
+
+    async def get_stats(self, wait: float = browse.WAIT_S) -> service_description.Stats:
+        """The statistics; the counts are made after start-up, so a request waits for them
+        (at most ``wait`` seconds) and otherwise gets what is known (the header)."""
+        if not self.stats.counted and self.stats_task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self.stats_task), wait)
+        return self.stats
+
+    async def count_statistics(self, timeout: float) -> None:
+        try:
+            self.stats = await self.store.statistics(timeout)
+        except StoreError as exc:  # a remote store that went down: keep the header
+            logging.getLogger("cytoowl.serve").warning("no statistics: %s", exc.message)
 
     async def get_browser(self, wait: float = browse.WAIT_S) -> browse.Browser | None:
         """The catalog for search and browse; built in the background at start-up, so a
@@ -84,6 +101,9 @@ class _State:
 
     async def load_browser(self, timeout: float) -> None:
         log = logging.getLogger("cytoowl.serve")
+        if self.stats_task is not None:  # one scan of the store at a time
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self.stats_task)
         try:
             self.browser = await browse.Browser.load(self.store, timeout)
         except StoreError as exc:  # e.g. a remote store down, or refusing deep pages
@@ -293,26 +313,28 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await state.store.start()
         try:
+            background = max(settings.query_timeout_s, 300)
             try:
-                state.stats = await state.store.statistics(max(settings.query_timeout_s, 300))
+                state.stats = await state.store.initial_statistics(background)
             except StoreError as exc:  # a remote store that is down: serve 503s until it is up
                 logging.getLogger("cytoowl.serve").warning("no statistics: %s", exc.message)
             state.downloads = _downloads(sources, state.stats.version)
             state.examples = sources.examples()
-            # Queries are served while the catalog is built (a minute at 1M triples, once
-            # per store): search and browse wait for it, see _State.get_browser.
-            state.browser_task = asyncio.create_task(
-                state.load_browser(max(settings.query_timeout_s, 300))
-            )
+            # Queries are served while the counts and the catalog are made (a minute at 1M
+            # triples, once per store): pages that show them wait, see _State.get_browser.
+            if not state.stats.counted:
+                state.stats_task = asyncio.create_task(state.count_statistics(background))
+            state.browser_task = asyncio.create_task(state.load_browser(background))
             flusher = asyncio.create_task(_flush_access_log_often())
             yield
             flusher.cancel()
         finally:
             _flush_access_log()
-            if state.browser_task is not None:
-                state.browser_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await state.browser_task
+            for task in (state.browser_task, state.stats_task):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             await state.store.close()
 
     app = FastAPI(
@@ -403,7 +425,7 @@ def _add_sparql_routes(app: FastAPI, state: _State, templates: Jinja2Templates) 
         if protocol.query is None:
             if request.method == "POST" or protocol.default_graphs or protocol.named_graphs:
                 return _error(400, "missing query parameter")
-            return _service_description(request, state, templates)
+            return await _service_description(request, state, templates)
         if not protocol.query.strip():
             return _error(400, "empty query")
         formats = choose_formats(request.headers.get("accept"), protocol.format)
@@ -448,7 +470,9 @@ def _answer(result: QueryResult, row_limit: int) -> Response:
     return Response(result.body, media_type=content_type(result.media_type), headers=headers)
 
 
-def _service_description(request: Request, state: _State, templates: Jinja2Templates) -> Response:
+async def _service_description(
+    request: Request, state: _State, templates: Jinja2Templates
+) -> Response:
     """Bare GET: the query page for browsers, else the Service Description in RDF."""
     chosen = negotiate(request.headers.get("accept"), [*RDF_OFFERS, HTML])
     if chosen is None:
@@ -467,7 +491,8 @@ def _service_description(request: Request, state: _State, templates: Jinja2Templ
             },
         )
     endpoint = str(request.url_for("sparql"))
-    triples = service_description.describe(endpoint, state.stats, state.settings)
+    stats = await state.get_stats(STATS_WAIT_S)  # without the counts if not made yet
+    triples = service_description.describe(endpoint, stats, state.settings)
     prefixes = {"sd": service_description.SD, "void": service_description.VOID, **pages.PREFIXES}
     body = serialize(triples, format=GRAPH_TYPES[chosen], prefixes=prefixes) or b""
     return Response(body, media_type=content_type(chosen), headers={"Vary": "Accept"})
@@ -476,6 +501,7 @@ def _service_description(request: Request, state: _State, templates: Jinja2Templ
 def _add_page_routes(app: FastAPI, state: _State, templates: Jinja2Templates) -> None:
     @app.get("/", response_class=HTMLResponse)
     async def landing(request: Request) -> Response:
+        await state.get_stats(STATS_WAIT_S)
         return templates.TemplateResponse(request, "landing.html", {"state": state})
 
     @app.api_route("/CYTO_{term_id}", methods=["GET", "HEAD"])

@@ -1,22 +1,19 @@
 """Loading the dataset into the on-disk store, in a child process, once per set of files.
 
 The release and shapes go through Oxigraph's bulk loader (as `oxigraph load`: 1M triples in
-~16 s here, peak ~870 MiB, like the 830 MiB of `oxigraph load`); that runs in a child process
-that exits afterwards, so its memory goes back to the system before the server answers. The
-VoID statistics are counted once and cached beside the data; a restart on an up-to-date
-store (same fingerprint) reads both from the directory. The catalog of search and browse
-(:mod:`cytoowl.serve.catalog`) is built the same way, once per load, after the server is up.
+~9 s here, peak ~870 MiB, like the 830 MiB of `oxigraph load`); that runs in a child process
+(:func:`cytoowl.serve.children.run_in_child`) that exits afterwards, so its memory goes back
+to the system before the server answers. Only the ontology header is read at load; the VoID
+counts (:func:`count_store`) and the catalog of search and browse
+(:mod:`cytoowl.serve.catalog`) are made the same way, once per load, after the server is up,
+and cached beside the data, so a restart on an up-to-date store (same fingerprint) reads them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, TypeVar
 
 from pyoxigraph import NamedNode, RdfFormat
 from pyoxigraph import Store as OxStore
@@ -24,17 +21,14 @@ from pyoxigraph import Store as OxStore
 from cytoowl import dataset
 from cytoowl.serve import statistics
 from cytoowl.serve.catalog import Read, WholeReader
-from cytoowl.serve.limits import die_with_parent
+from cytoowl.serve.children import run_in_child
 
 FINGERPRINT = ".cytoowl-fingerprint"  # written last: the load is complete
 OWNED = dataset.STORE_MARKER  # written first: cytoowl created this directory
-STATS = ".cytoowl-stats.json"  # the statistics of this load (written before the fingerprint)
+STATS = ".cytoowl-stats.json"  # the statistics of this load, counted after the server is up
 #: The catalog of search and browse (:mod:`cytoowl.serve.catalog`), built after a load; the
 #: version changes with its tables.
 CATALOG_FILE = ".cytoowl-catalog-v1.sqlite"
-
-
-T = TypeVar("T")
 
 
 class StoreDirError(Exception):
@@ -55,27 +49,33 @@ def _fill(store: OxStore, sources: dataset.Sources) -> None:
     store.optimize()  # fewer files to search: lookups about twice as fast afterwards
 
 
-def _count(store: OxStore) -> str:
+def _select(store: OxStore) -> statistics.Select:
     def select(query: str) -> list:
         return list(store.query(query, use_default_graph_as_union=True))
 
-    return statistics.to_json(statistics.compute(select))
+    return select
+
+
+def _cached(directory: Path) -> statistics.Stats | None:
+    path = directory / STATS
+    return statistics.from_json(path.read_text()) if path.is_file() else None
 
 
 def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
-    """Load release, shapes and examples into named graphs under ``directory``; its statistics.
+    """Load release, shapes and examples into named graphs under ``directory``.
 
-    Skipped when the directory already holds a load of the same files (fingerprint). A
-    non-empty directory without the ``.cytoowl-store`` marker (written here and by
-    ``cytoowl load``) is refused, never touched. In an outdated store only the release, shapes
-    and queries graphs are replaced: graphs added by ``cytoowl load`` stay.
+    Returns the statistics known so far: all of them once :func:`count_store` has run for
+    this load, else the ontology header alone. Skipped when the directory already holds a
+    load of the same files (fingerprint). A non-empty directory without the
+    ``.cytoowl-store`` marker (written here and by ``cytoowl load``) is refused, never
+    touched. In an outdated store only the release, shapes and queries graphs are replaced:
+    graphs added by ``cytoowl load`` stay.
     """
-    marker, cached = directory / FINGERPRINT, directory / STATS
+    marker = directory / FINGERPRINT
     fingerprint = sources.fingerprint()
     if marker.exists() and marker.read_text() == fingerprint:
-        if not cached.is_file():  # loaded by an older cytoowl: count once, read-only
-            cached.write_text(_count(OxStore.read_only(str(directory))))
-        return statistics.from_json(cached.read_text())
+        read_only = OxStore.read_only(str(directory))
+        return _cached(directory) or statistics.header_only(_select(read_only))
     if directory.exists() and any(directory.iterdir()) and not (directory / OWNED).is_file():
         raise StoreDirError(
             f"refusing to use the store directory {directory}: it is not empty and was not "
@@ -84,41 +84,39 @@ def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / OWNED).write_text(dataset.STORE_MARKER_TEXT)
     marker.unlink(missing_ok=True)
-    cached.unlink(missing_ok=True)
+    (directory / STATS).unlink(missing_ok=True)
     (directory / CATALOG_FILE).unlink(missing_ok=True)
     store = OxStore(str(directory))
     for graph in dataset.GRAPHS:
         store.remove_graph(NamedNode(graph))
     _fill(store, sources)
-    text = _count(store)
+    stats = statistics.header_only(_select(store))
     del store
     gc.collect()  # close the read-write handle before read-only ones open
-    cached.write_text(text)
     marker.write_text(fingerprint)
-    return statistics.from_json(text)
+    return stats
 
 
-async def in_child(function: Callable[..., T], *args: Any) -> T:
-    """``function(*args)`` in a fresh process (its memory goes back when it exits) that
-    dies with the server and is killed if the awaiting task is cancelled, so a shutdown
-    does not wait for a load or a catalog build to finish."""
-    loop = asyncio.get_running_loop()
-    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=die_with_parent)
-    try:
-        result = await loop.run_in_executor(pool, function, *args)
-    except BaseException:
-        # The executor has no public way to stop a running call: kill its process.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return result
+def count_store(directory: Path) -> statistics.Stats:
+    """All statistics of the loaded store in ``directory``, counted once per load (cached)."""
+    cached = _cached(directory)
+    if cached is not None:
+        return cached
+    fingerprint = (directory / FINGERPRINT).read_text()
+    stats = statistics.compute(_select(OxStore.read_only(str(directory))))
+    if (directory / FINGERPRINT).read_text() == fingerprint:  # not reloaded meanwhile
+        (directory / STATS).write_text(statistics.to_json(stats))
+    return stats
 
 
 async def load_in_child(sources: dataset.Sources, directory: Path) -> statistics.Stats:
-    """:func:`load_store` in a child process (see :func:`in_child`)."""
-    return await in_child(load_store, sources, directory)
+    """:func:`load_store` in a child process."""
+    return await run_in_child(load_store, sources, directory)
+
+
+async def count_in_child(directory: Path) -> statistics.Stats:
+    """:func:`count_store` in a child process (it reads every triple)."""
+    return _cached(directory) or await run_in_child(count_store, directory)
 
 
 #: Writes a catalog file from a reader (:func:`cytoowl.serve.search.build_catalog`).
@@ -137,4 +135,4 @@ async def catalog_in_child(directory: Path, build: BuildCatalog) -> Path:
     """:func:`build_catalog` in a fresh process (it reads every term once)."""
     if (directory / CATALOG_FILE).is_file():
         return directory / CATALOG_FILE
-    return await in_child(build_catalog, directory, build)
+    return await run_in_child(build_catalog, directory, build)

@@ -79,8 +79,9 @@ def describe(endpoint: str, stats: Stats, settings: Settings) -> list[Triple]:
         Triple(data, RDF_TYPE, NamedNode(VOID + "Dataset")),
         Triple(data, NamedNode(SD + "defaultGraph"), default),
         Triple(default, RDF_TYPE, NamedNode(SD + "Graph")),
-        Triple(default, NamedNode(VOID + "triples"), _int(stats.triples)),
     ]
+    if stats.counted:  # else being counted: no numbers rather than zeros
+        out.append(Triple(default, NamedNode(VOID + "triples"), _int(stats.triples)))
     if "classes" in stats.counts:
         out.append(Triple(default, NamedNode(VOID + "classes"), _int(stats.counts["classes"])))
     for name, numbers in sorted(stats.graphs.items()):

@@ -1,9 +1,11 @@
 """Dataset statistics (VoID numbers, ontology header), computed once per loaded store.
 
 The queries are the same for every store; :func:`compute` runs them through any function
-that answers a SELECT with solutions (a pyoxigraph store in the loader, or the server's
-``Store`` interface for a remote endpoint). The embedded store caches the result beside the
-data (:mod:`cytoowl.serve.loader`), so a restart on the same store does not count again.
+that answers a SELECT with solutions (a pyoxigraph store in a child process, or the server's
+``Store`` interface for a remote endpoint). The embedded store reads the header at load
+(:func:`header_only`, one short query: serving needs the version) and counts the rest after
+it answers (two seconds at 1M triples), caching the result beside the data
+(:mod:`cytoowl.serve.loader`), so a restart on the same store does not count again.
 """
 
 from __future__ import annotations
@@ -52,15 +54,35 @@ class Stats:
     graphs: dict[str, dict[str, int]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     header: dict[str, str] = field(default_factory=dict)
+    #: False while only the header is known (the counts are being made).
+    counted: bool = True
 
     @property
     def version(self) -> str:
         return self.header.get("version", "unversioned")
 
 
-def compute(select: Callable[[str], Iterable[Any]]) -> Stats:
-    """Count once at start-up (the data is read-only, so the numbers never change)."""
-    stats = Stats()
+Select = Callable[[str], Iterable[Any]]
+
+
+def header_only(select: Select) -> Stats:
+    """The ontology header alone, without the counts (which scan every triple)."""
+    return Stats(header=_header(select), counted=False)
+
+
+def _header(select: Select) -> dict[str, str]:
+    for row in select(_HEADER):
+        return {
+            k: row[k].value
+            for k in ("version_iri", "version", "title", "description", "license")
+            if row[k] is not None
+        }
+    return {}
+
+
+def compute(select: Select) -> Stats:
+    """Count once per load (the data is read-only, so the numbers never change)."""
+    stats = Stats(header=_header(select))
     for row in select(_GRAPH_STATS):
         stats.graphs[row["g"].value] = {
             v: int(row[v].value) for v in ("triples", "subjects", "properties", "objects")
@@ -71,12 +93,6 @@ def compute(select: Callable[[str], Iterable[Any]]) -> Stats:
     stats.counts = {
         k: int(counts[k].value) for k in ("classes", "individuals", "object_properties")
     }
-    for row in select(_HEADER):
-        stats.header = {
-            k: row[k].value
-            for k in ("version_iri", "version", "title", "description", "license")
-            if row[k] is not None
-        }
     return stats
 
 

@@ -42,6 +42,7 @@ from cytoowl.serve.loader import (
     FINGERPRINT,
     BuildCatalog,
     catalog_in_child,
+    count_in_child,
     load_in_child,
 )
 from cytoowl.serve.protocol import (
@@ -170,6 +171,11 @@ class Store(ABC):
         answers = {query: await self.select(query, timeout) for query in QUERIES}
         return compute(answers.__getitem__)
 
+    async def initial_statistics(self, timeout: float) -> Stats:
+        """What serving needs at once (at least the ontology header, for the version); the
+        rest may come later from :meth:`statistics`. Here: all of it."""
+        return await self.statistics(timeout)
+
     def lookup(self, request: QueryRequest) -> QueryResult | None:
         """Answer a bounded lookup at once, in-process, or None to go the general way."""
         return None
@@ -238,8 +244,14 @@ class EmbeddedStore(Store):
                 self._stats = await load_in_child(self.sources, self.directory)
                 self._local = OxStore.read_only(str(self.directory))
 
+    async def initial_statistics(self, timeout: float) -> Stats:
+        # Read at load: the header, and the counts when an earlier start made them.
+        return self._stats if self._stats is not None else await self.statistics(timeout)
+
     async def statistics(self, timeout: float) -> Stats:
-        return self._stats if self._stats is not None else await super().statistics(timeout)
+        if self._stats is None or not self._stats.counted:
+            self._stats = await count_in_child(self.directory)
+        return self._stats
 
     async def ready(self) -> tuple[bool, str]:
         if self._pool is None:

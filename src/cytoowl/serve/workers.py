@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import signal
 import struct
 import sys
@@ -22,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cytoowl.serve.children import child_env
+
 log = logging.getLogger("cytoowl.serve.workers")
 _LENGTH = struct.Struct("!Q")
-_SRC = str(Path(__file__).resolve().parents[2])
 
 
 class WorkerStartError(Exception):
@@ -99,12 +99,8 @@ class WorkerPool:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]),
-            "MALLOC_ARENA_MAX": "2",  # fewer malloc arenas: less address space per thread
-            "RUST_BACKTRACE": "0",  # an out-of-memory abort logs one line, not a backtrace
-        }
+        # An out-of-memory abort logs one line, not a backtrace.
+        env = child_env(RUST_BACKTRACE="0")
         config = {
             "store": str(self.config.store_dir),
             "allowlist": list(self.config.allowlist),

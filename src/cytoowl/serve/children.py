@@ -1,0 +1,94 @@
+"""How the server starts its child processes: query workers, the loader, the catalog builder.
+
+:func:`child_env` is the environment every child gets (this source tree importable, small
+malloc arenas). :func:`run_in_child` runs one module-level function in a fresh interpreter
+(``python -m cytoowl.serve.children``): its memory goes back to the system when it exits, it
+dies with the server, and it is killed when the awaiting task is cancelled. The call and its
+answer travel as pickles over the child's stdin and stdout, between processes of the same
+server (nothing from a request is ever unpickled).
+
+Why not :mod:`multiprocessing`: its spawn context starts a resource-tracker process that
+stays for the server's lifetime (12 MiB), and a ProcessPoolExecutor offers no public way to
+stop a running call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cytoowl.serve.limits import die_with_parent
+
+T = TypeVar("T")
+_SRC = str(Path(__file__).resolve().parents[2])
+
+
+class ChildError(Exception):
+    """A child process exited without answering (killed, crashed)."""
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a child: this cytoowl importable, fewer malloc arenas."""
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]),
+        "MALLOC_ARENA_MAX": "2",  # fewer malloc arenas: less address space per thread
+        **extra,
+    }
+
+
+async def run_in_child(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a fresh process; its exception is raised here."""
+    payload = pickle.dumps((function, args))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cytoowl.serve.children",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        env=child_env(),
+    )
+    try:
+        out, _ = await process.communicate(payload)
+    except BaseException:  # cancelled (shutdown): do not wait for a load to finish
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await asyncio.shield(process.wait())  # reaped at once after the kill
+        raise
+    if process.returncode != 0 or not out:
+        name = getattr(function, "__qualname__", repr(function))
+        code = process.returncode
+        raise ChildError(f"the child process running {name} exited with status {code}")
+    ok, value = pickle.loads(out)
+    if not ok:
+        raise value
+    return value
+
+
+def _answer(function: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
+    try:
+        return pickle.dumps((True, function(*args)))
+    except Exception as exc:
+        try:
+            return pickle.dumps((False, exc))
+        except Exception:  # an exception that does not pickle: keep its message
+            return pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def main() -> None:
+    die_with_parent()
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to stderr, never into the answer
+    function, args = pickle.loads(sys.stdin.buffer.read())
+    out.write(_answer(function, args))
+    out.flush()
+
+
+if __name__ == "__main__":
+    main()
