@@ -56,12 +56,12 @@ RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "appl
 
 @dataclass
 class Download:
-    """A served file with its media type and an ETag made of the version and its digest."""
+    """A served file with its media type and size at start-up (the landing page's list);
+    its ETag is made when it is sent, from the bytes on disk then (see _send_file)."""
 
     name: str
     path: Path
     media_type: str
-    etag: str
     size: int
 
 
@@ -114,7 +114,7 @@ class _State:
             self.browser = browse.Browser.empty()
 
 
-def _downloads(sources: Sources, version: str) -> dict[str, Download]:
+def _downloads(sources: Sources) -> dict[str, Download]:
     out = {}
     for path in sources.downloads():
         name = (
@@ -122,9 +122,7 @@ def _downloads(sources: Sources, version: str) -> dict[str, Download]:
             if path.parent == sources.shapes_dir
             else (path.relative_to(sources.release.directory).as_posix())
         )
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-        media = formats.media_type(path)
-        out[name] = Download(name, path, media, f'"{version}-{digest}"', path.stat().st_size)
+        out[name] = Download(name, path, formats.media_type(path), path.stat().st_size)
     return out
 
 
@@ -318,7 +316,7 @@ def create_app(
                 state.stats = await state.store.initial_statistics(background)
             except StoreError as exc:  # a remote store that is down: serve 503s until it is up
                 logging.getLogger("cytoowl.serve").warning("no statistics: %s", exc.message)
-            state.downloads = _downloads(sources, state.stats.version)
+            state.downloads = _downloads(sources)
             state.examples = sources.examples()
             # Queries are served while the counts and the catalog are made (a minute at 1M
             # triples, once per store): pages that show them wait, see _State.get_browser.
@@ -621,6 +619,8 @@ def logging_config() -> dict[str, Any]:
         "level": "INFO",
         "propagate": False,
     }
+    # The server's own messages (store loaded, workers started, catalog built) as uvicorn's.
+    config["loggers"]["cytoowl"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     return config
 
 

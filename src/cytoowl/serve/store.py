@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import re
 import shutil
 import tempfile
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from itertools import islice
@@ -221,7 +223,9 @@ class EmbeddedStore(Store):
         return Path(self._tmp)
 
     async def start(self) -> None:
+        log, started = logging.getLogger("cytoowl.serve"), time.monotonic()
         self._stats = await load_in_child(self.sources, self.directory)
+        log.info("store at %s ready in %.1f s", self.directory, time.monotonic() - started)
         self._local = OxStore.read_only(str(self.directory))
         self._pool = WorkerPool(
             PoolConfig(
@@ -236,6 +240,7 @@ class EmbeddedStore(Store):
             before_spawn=self._repair,
         )
         await self._pool.start()
+        log.info("%d query workers started in %.1f s", self._pool.size, time.monotonic() - started)
 
     async def _repair(self) -> None:
         """Before a worker restarts: reload the store if its directory has vanished."""
