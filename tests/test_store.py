@@ -6,12 +6,12 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from pyoxigraph import BlankNode, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
 from cytoowl.serve import loader, search
 from cytoowl.serve.catalog import Catalog
-from cytoowl.serve.dataset import ONTOLOGY_GRAPH, rdf_format
+from cytoowl.serve.dataset import GRAPHS, ONTOLOGY_GRAPH, rdf_format
 from cytoowl.serve.loader import load_store
 from cytoowl.serve.protocol import choose_formats
 from cytoowl.serve.statistics import Stats
@@ -163,6 +163,38 @@ def test_catalog_file_is_built_once_per_load(tmp_path: Path) -> None:
     (tmp_path / "s" / loader.FINGERPRINT).write_text("an older release")
     load_store(FIXTURE, tmp_path / "s")  # reloaded: the old catalog must not survive
     assert not path.exists()
+
+
+def test_outdated_store_of_cytoowl_graphs_alone_is_made_anew(tmp_path: Path) -> None:
+    """Reloading an outdated store: a new database (RocksDB's IDENTITY), not a million
+    deletions, with the same quads; with a graph of `cytoowl load` in it, the same database
+    where only cytoowl's graphs are replaced."""
+    directory = tmp_path / "store"
+    identity = directory / "IDENTITY"
+    load_store(FIXTURE, directory)
+    first = identity.read_text()
+    (directory / loader.FINGERPRINT).write_text("an older release")
+    load_store(FIXTURE, directory)
+    assert identity.read_text() != first
+    reloaded = OxStore.read_only(str(directory))
+    assert {g.value for g in reloaded.named_graphs()} == set(GRAPHS)
+    assert len(list(reloaded)) == len(list(OxStore.read_only(str(_fresh(tmp_path)))))
+    del reloaded
+
+    kept = NamedNode("http://example.org/user-graph")
+    user = OxStore(str(directory))
+    user.add(Quad(NamedNode("http://example.org/s"), LABEL, Literal("kept"), kept))
+    del user
+    second = identity.read_text()
+    (directory / loader.FINGERPRINT).write_text("an older release")
+    load_store(FIXTURE, directory)
+    assert kept in set(OxStore.read_only(str(directory)).named_graphs())
+    assert identity.read_text() == second
+
+
+def _fresh(tmp_path: Path) -> Path:
+    load_store(FIXTURE, tmp_path / "fresh")
+    return tmp_path / "fresh"
 
 
 def test_store_directory_is_reused(tmp_path: Path) -> None:

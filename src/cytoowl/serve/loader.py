@@ -12,10 +12,11 @@ and cached beside the data, so a restart on an up-to-date store (same fingerprin
 from __future__ import annotations
 
 import gc
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat
 from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset
@@ -86,15 +87,34 @@ def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
     marker.unlink(missing_ok=True)
     (directory / STATS).unlink(missing_ok=True)
     (directory / CATALOG_FILE).unlink(missing_ok=True)
-    store = OxStore(str(directory))
-    for graph in dataset.GRAPHS:
-        store.remove_graph(NamedNode(graph))
+    store = _emptied(directory)
     _fill(store, sources)
     stats = statistics.header_only(_select(store))
     del store
     gc.collect()  # close the read-write handle before read-only ones open
     marker.write_text(fingerprint)
     return stats
+
+
+def _emptied(directory: Path) -> OxStore:
+    """The store in ``directory`` (owned by cytoowl) without the release, shapes and queries.
+
+    When those are all it holds, its files are deleted and a new store is made: removing
+    1M quads one by one and compacting took ~70 s, a fresh load ~13 s. Graphs added by
+    ``cytoowl load`` are kept: then only cytoowl's graphs are removed from the store."""
+    store = OxStore(str(directory))
+    ours = {NamedNode(graph) for graph in dataset.GRAPHS}
+    in_default = next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None)
+    if in_default is not None or any(graph not in ours for graph in store.named_graphs()):
+        for graph in ours:
+            store.remove_graph(graph)
+        return store
+    del store
+    gc.collect()  # close the handle before its files go
+    for entry in directory.iterdir():
+        if entry.name != OWNED:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    return OxStore(str(directory))
 
 
 def count_store(directory: Path) -> statistics.Stats:
