@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from cytoowl.serve import dataset
@@ -101,4 +101,6 @@ def to_json(stats: Stats) -> str:
 
 
 def from_json(text: str) -> Stats:
-    return Stats(**json.loads(text))
+    """Stats from :func:`to_json`; keys another cytoowl version added are left out."""
+    known = {f.name for f in fields(Stats)}
+    return Stats(**{k: v for k, v in json.loads(text).items() if k in known})
