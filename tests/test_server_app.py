@@ -15,9 +15,19 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from cytoowl import dataset, vocab
 from cytoowl.serve import service_description
+from cytoowl.serve.app import create_app
 from cytoowl.serve.statistics import Stats
+from cytoowl.serve.store import EmbeddedStore
 from cytoowl.settings import Settings
-from server_fixtures import CARTESIAN, IL2, IL2_SUBFAMILY, IL2RG, app_client
+from server_fixtures import (
+    CARTESIAN,
+    FIXTURE,
+    IL2,
+    IL2_SUBFAMILY,
+    IL2RG,
+    app_client,
+    limited_settings,
+)
 
 JSON = "application/sparql-results+json"
 SELECT_LABELS = (
@@ -203,6 +213,23 @@ def test_service_description_gives_no_numbers_before_they_are_counted() -> None:
     assert {"triples", "classes", "distinctSubjects"} <= predicates(counted)
     header_only = Stats(header={"version": "1"}, counted=False)
     assert not {"triples", "classes"} & predicates(header_only)
+
+
+class _CountingFails(EmbeddedStore):
+    async def statistics(self, timeout: float) -> Stats:
+        raise RuntimeError("the counting child died")
+
+
+def test_pages_keep_serving_when_the_counts_cannot_be_made() -> None:
+    settings = limited_settings(workers=1)
+    app = create_app(settings, FIXTURE, _CountingFails(settings, FIXTURE))
+    with TestClient(app) as client:
+        page = client.get("/")
+        assert page.status_code == 200 and "being counted" in page.text
+        description = client.get("/sparql", headers={"Accept": "text/turtle"})
+        assert description.status_code == 200
+        assert "void#triples" not in description.text
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
 def test_browser_gets_query_page_with_competency_questions(client: TestClient) -> None:

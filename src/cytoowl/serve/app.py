@@ -86,10 +86,14 @@ class _State:
         return self.stats
 
     async def count_statistics(self, timeout: float) -> None:
+        """Never raises: pages waiting for the counts keep the header if counting fails."""
+        log = logging.getLogger("cytoowl.serve")
         try:
             self.stats = await self.store.statistics(timeout)
-        except StoreError as exc:  # a remote store that went down: keep the header
-            logging.getLogger("cytoowl.serve").warning("no statistics: %s", exc.message)
+        except StoreError as exc:  # a remote store that went down
+            log.warning("no statistics: %s", exc.message)
+        except Exception:  # e.g. the counting child died
+            log.exception("the statistics could not be counted")
 
     async def get_browser(self, wait: float = browse.WAIT_S) -> browse.Browser | None:
         """The catalog for search and browse; built in the background at start-up, so a
