@@ -77,7 +77,7 @@ class _State:
     browser_task: asyncio.Task[None] | None = None
     stats_task: asyncio.Task[None] | None = None
 
-    async def get_stats(self, wait: float = browse.WAIT_S) -> service_description.Stats:
+    async def get_stats(self, wait: float = STATS_WAIT_S) -> service_description.Stats:
         """The statistics; the counts are made after start-up, so a request waits for them
         (at most ``wait`` seconds) and otherwise gets what is known (the header)."""
         if not self.stats.counted and self.stats_task is not None:
@@ -105,9 +105,8 @@ class _State:
 
     async def load_browser(self, timeout: float) -> None:
         log = logging.getLogger("cytoowl.serve")
-        if self.stats_task is not None:  # one scan of the store at a time
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self.stats_task)
+        if self.stats_task is not None:  # one scan of the store at a time (never raises)
+            await asyncio.shield(self.stats_task)
         try:
             self.browser = await browse.Browser.load(self.store, timeout)
         except StoreError as exc:  # e.g. a remote store down, or refusing deep pages
@@ -493,7 +492,7 @@ async def _service_description(
             },
         )
     endpoint = str(request.url_for("sparql"))
-    stats = await state.get_stats(STATS_WAIT_S)  # without the counts if not made yet
+    stats = await state.get_stats()  # without the counts if not made yet
     triples = service_description.describe(endpoint, stats, state.settings)
     prefixes = {"sd": service_description.SD, "void": service_description.VOID, **pages.PREFIXES}
     body = serialize(triples, format=GRAPH_TYPES[chosen], prefixes=prefixes) or b""
@@ -503,7 +502,7 @@ async def _service_description(
 def _add_page_routes(app: FastAPI, state: _State, templates: Jinja2Templates) -> None:
     @app.get("/", response_class=HTMLResponse)
     async def landing(request: Request) -> Response:
-        await state.get_stats(STATS_WAIT_S)
+        await state.get_stats()
         return templates.TemplateResponse(request, "landing.html", {"state": state})
 
     @app.api_route("/CYTO_{term_id}", methods=["GET", "HEAD"])

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cytoowl.serve.limits import die_with_parent
+from cytoowl.serve.limits import answer_channel, die_with_parent
 
 T = TypeVar("T")
 _SRC = str(Path(__file__).resolve().parents[2])
@@ -83,8 +83,7 @@ def _answer(function: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
 
 def main() -> None:
     die_with_parent()
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed goes to stderr, never into the answer
+    out = answer_channel()
     function, args = pickle.loads(sys.stdin.buffer.read())
     out.write(_answer(function, args))
     out.flush()

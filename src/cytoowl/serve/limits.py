@@ -9,6 +9,8 @@
   worker (which is then replaced) instead of exhausting the machine.
 * :func:`die_with_parent`: every child of the server (query workers, the loader, the catalog
   builder) is killed by Linux when the server dies, never left running as an orphan.
+* :func:`answer_channel`: stdout is kept for the answers to the server, and anything printed
+  goes to stderr. This module stays light (no asyncio), as the workers import it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import resource
 import signal
 import sys
+from typing import BinaryIO
 
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
@@ -58,3 +61,11 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() == 1:  # the server died before we asked
         sys.exit(0)
+
+
+def answer_channel() -> BinaryIO:
+    """This child's stdout, kept for its answers to the server; from here on anything
+    printed (by this code or a library) goes to stderr, never into the answers."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    return out

@@ -75,8 +75,10 @@ def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
     marker = directory / FINGERPRINT
     fingerprint = sources.fingerprint()
     if marker.exists() and marker.read_text() == fingerprint:
-        read_only = OxStore.read_only(str(directory))
-        return _cached(directory) or statistics.header_only(_select(read_only))
+        cached = _cached(directory)
+        if cached is not None:
+            return cached
+        return statistics.header_only(_select(OxStore.read_only(str(directory))))
     if directory.exists() and any(directory.iterdir()) and not (directory / OWNED).is_file():
         raise StoreDirError(
             f"refusing to use the store directory {directory}: it is not empty and was not "

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from pyoxigraph import NamedNode, Store
 
-from cytoowl.serve.limits import die_with_parent, isolate_network, limit_memory
+from cytoowl.serve.limits import answer_channel, die_with_parent, isolate_network, limit_memory
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -128,8 +128,7 @@ def main(argv: list[str]) -> None:
     network = "kept: SERVICE endpoints are allow-listed" if allowlist else isolate_network()
     limit_memory(config.get("memory_mb", 0))
     os.nice(config.get("nice", 0))  # heavy queries yield the CPU to the server's event loop
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed goes to stderr, never into the frame channel
+    out = answer_channel()  # the frame channel
     inp = sys.stdin.buffer
     store = Store.read_only(config["store"])
     if allowlist:
