@@ -23,6 +23,7 @@ from cytoowl import dataset
 from cytoowl.serve import statistics
 from cytoowl.serve.catalog import Read, WholeReader
 from cytoowl.serve.children import run_in_child
+from cytoowl.serve.parts import PartsFailed, bulk_load
 
 FINGERPRINT = ".cytoowl-fingerprint"  # written last: the load is complete
 OWNED = dataset.STORE_MARKER  # written first: cytoowl created this directory
@@ -36,15 +37,16 @@ class StoreDirError(Exception):
     """The store directory cannot be used (e.g. it holds files cytoowl did not create)."""
 
 
-def _fill(store: OxStore, sources: dataset.Sources) -> None:
+def _fill(store: OxStore, sources: dataset.Sources, parts: int | None = None) -> None:
     release = sources.ontology_file
     files = [(release, dataset.ONTOLOGY_GRAPH)] if release.exists() else []
     files += [(shapes, dataset.SHAPES_GRAPH) for shapes in sources.shape_files()]
     for path, graph in files:
         syntax = RdfFormat.TURTLE if graph == dataset.SHAPES_GRAPH else dataset.rdf_format(path)
         # Oxigraph's bulk loader (what `oxigraph load` runs): parses in Rust and writes
-        # sorted files directly, so nothing passes through Python objects.
-        store.bulk_load(path=str(path), format=syntax, to_graph=NamedNode(graph))
+        # sorted files directly, so nothing passes through Python objects; a large file
+        # in parts on every core.
+        bulk_load(store, path, syntax, NamedNode(graph), parts)
     store.extend(list(dataset.example_quads(sources.examples())))
     store.flush()
     store.optimize()  # fewer files to search: lookups about twice as fast afterwards
@@ -90,7 +92,16 @@ def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
     (directory / STATS).unlink(missing_ok=True)
     (directory / CATALOG_FILE).unlink(missing_ok=True)
     store = _emptied(directory)
-    _fill(store, sources)
+    try:
+        _fill(store, sources)
+        in_parts = True
+    except PartsFailed:
+        in_parts = False
+    if not in_parts:  # a cut fell inside a statement: again, the file whole (after the
+        del store  # handler, so that its traceback no longer holds the store open)
+        gc.collect()
+        store = _emptied(directory)
+        _fill(store, sources, parts=1)
     stats = statistics.header_only(_select(store))
     del store
     gc.collect()  # close the read-write handle before read-only ones open
