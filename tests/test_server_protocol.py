@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, Store, parse_query_results
 
-from cytoowl.serve.protocol.lookup import is_bounded_lookup
+from cytoowl.serve.protocol.lookup import is_bounded_lookup, is_lookup_by_tokens, is_plain_lookup
 from cytoowl.serve.protocol.negotiation import choose_formats, negotiate
 from cytoowl.serve.protocol.results import shape_solutions, shape_triples
 from cytoowl.serve.protocol.service_policy import QueryRefused, check_service, service_allowed
@@ -118,3 +120,45 @@ def test_construct_cap() -> None:
 )
 def test_bounded_lookup_recognition(query: str, bounded: bool) -> None:
     assert is_bounded_lookup(query) is bounded
+
+
+_SLOTS = [  # (spellings of a lookup, spellings of something else), for each part
+    (["SELECT", "select"], ["SELECT*", "ASK", "SERVICE", "\\u0053ELECT"]),
+    (["*", "?p ?o", "$o", "?é"], ["?p?o", "(COUNT(*) AS ?n)", ""]),
+    (["WHERE", "where", ""], ["WHERE#c\n", "FROM <http://e/g>"]),
+    (["{"], ["{{", "{ SERVICE <http://e/> {"]),
+    (["<http://e/a>", "?s", "<>"], ["<http://e/\\u0041>", "ex:a", "_:b", "<http://e/a b>"]),
+    (["?p", "<http://e/p>", "$p"], ["a", "#c\n?p"]),
+    (["?o", "<http://e/o>"], ['"x"', "5", "?o ?x"]),
+    ([".", ""], [";", ". ?o ?q ?r", ","]),
+    (["}"], ["}}", "} ORDER BY ?o", "}#"]),
+    (["", "LIMIT 5", "limit 10"], ["LIMIT", "LIMIT 1.5", "OFFSET 2"]),
+]  # fmt: skip
+_SPACES = (["", " ", "\n", "\r", "\t  "], ["\u00a0", "\f"])
+
+
+def _near_lookup(rng: random.Random) -> str:
+    def pick(choices: tuple[list[str], list[str]]) -> str:
+        return rng.choice(choices[0] if rng.random() < 0.9 else choices[1])
+
+    return "".join(pick(slot) + pick(_SPACES) for slot in _SLOTS)
+
+
+def test_plain_lookup_spelling_is_never_wider_than_the_tokens() -> None:
+    """The regular expression for the plain spelling accepts nothing the token pass does
+    not (the server skips the worker on either), on 30,000 near-lookups."""
+    rng = random.Random(11)
+    plain = 0
+    for _ in range(30_000):
+        query = _near_lookup(rng)
+        if is_plain_lookup(query):
+            plain += 1
+            assert is_lookup_by_tokens(query), query
+    assert plain > 1_000  # the generator does reach the plain spelling
+
+
+@pytest.mark.parametrize("variables", ["?p ?o", "*", "?o"])
+@pytest.mark.parametrize("where", ["", "WHERE ", "where"])
+def test_plain_lookups_take_the_short_way(variables: str, where: str) -> None:
+    query = f"SELECT {variables} {where}{{ <https://w3id.org/cytoowl/CYTO_0000100> ?p ?o }}"
+    assert is_plain_lookup(query) and is_lookup_by_tokens(query)

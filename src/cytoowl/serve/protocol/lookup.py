@@ -7,12 +7,32 @@ that does not fit; a regular expression here once took time quadratic in the que
 
 from __future__ import annotations
 
+import re
 from itertools import islice
 
 from cytoowl.serve.protocol import lexer
 
 MAX_LOOKUP_CHARS = 4096  # a lookup is one triple pattern: anything longer goes to a worker
 _MAX_TOKENS = 64
+
+_WS = r"[ \t\r\n]"
+_TERM = r"(<[^<>\"{}|^`\\\x00-\x20]*>|[?$]\w+)"
+#: The plain spelling of a lookup: whitespace-separated, no comments, escapes or prefixed
+#: names, at most 40 variables. Everything it accepts the token pass accepts too (a test
+#: checks this on generated queries); it is there because it takes ~2 us where the token
+#: pass takes ~30 us, a tenth of a lookup's time in the server. Other spellings go on to
+#: the token pass.
+_PLAIN = re.compile(
+    rf"(?i:SELECT){_WS}+(?:\*|[?$]\w+(?:{_WS}+[?$]\w+){{0,39}}){_WS}+(?:(?i:WHERE){_WS}*)?"
+    rf"\{{{_WS}*{_TERM}{_WS}+{_TERM}{_WS}+{_TERM}{_WS}*(?:\.{_WS}*)?\}}"
+    rf"(?:{_WS}*(?i:LIMIT){_WS}+[0-9]+)?{_WS}*"
+)
+
+
+def is_plain_lookup(query: str) -> bool:
+    """A bounded lookup in its plain spelling (see ``_PLAIN``)."""
+    found = _PLAIN.fullmatch(query)
+    return found is not None and any(term.startswith("<") for term in found.groups())
 
 
 def is_bounded_lookup(query: str) -> bool:
@@ -23,6 +43,11 @@ def is_bounded_lookup(query: str) -> bool:
     """
     if len(query) > MAX_LOOKUP_CHARS:
         return False
+    return is_plain_lookup(query) or is_lookup_by_tokens(query)
+
+
+def is_lookup_by_tokens(query: str) -> bool:
+    """:func:`is_bounded_lookup` decided on the tokens (any spelling the engine reads)."""
     items = list(islice(lexer.tokens(query), _MAX_TOKENS + 1))
     if len(items) > _MAX_TOKENS or len(items) < 6:
         return False
