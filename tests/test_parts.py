@@ -109,7 +109,9 @@ def _cut_inside_a_long_string(tmp_path: Path) -> Path:
     inside = "".join(f"ex:s{i} ex:p ex:o .\n" for i in range(300))
     text = HEADER + _statements(50) + f'ex:t ex:note """\n{inside}""" .\n' + _statements(50)
     path = _file(tmp_path, text)
-    _, offsets = parts.plan(path, 2) or (b"", [])
+    planned = parts.plan(path, 2)
+    assert planned is not None
+    _, offsets = planned
     assert text.index('"""') < offsets[1] < text.rindex('"""'), offsets
     return path
 

@@ -49,7 +49,9 @@ def _fill(store: OxStore, sources: dataset.Sources, parts: int | None = None) ->
         bulk_load(store, path, syntax, NamedNode(graph), parts)
     store.extend(list(dataset.example_quads(sources.examples())))
     store.flush()
-    store.optimize()  # fewer files to search: lookups about twice as fast afterwards
+    # One file per index: after a load in parts, without it the mix ran 18% and lookups 9%
+    # slower (1M triples); after a whole load it takes no time.
+    store.optimize()
 
 
 def _select(store: OxStore) -> statistics.Select:

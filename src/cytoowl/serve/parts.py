@@ -129,7 +129,8 @@ def plan(path: Path, parts: int) -> tuple[bytes, list[int]] | None:
     if parts < 2:
         return None
     with path.open("rb") as file:
-        header = header_end(file.read(_BLOCK))
+        first = file.read(_BLOCK)
+        header = header_end(first)
         if not _body_can_be_cut(file, header):
             return None
         cuts = [0]
@@ -137,9 +138,7 @@ def plan(path: Path, parts: int) -> tuple[bytes, list[int]] | None:
             cut = _cut_after(file, max(header, size * index // parts), size)
             if cut is not None and cut > cuts[-1]:
                 cuts.append(cut)
-        file.seek(0)
-        head = file.read(header)
-    return (head, [*cuts, size]) if len(cuts) > 1 else None
+    return (first[:header], [*cuts, size]) if len(cuts) > 1 else None
 
 
 class _Part:

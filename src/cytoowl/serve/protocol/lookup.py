@@ -1,8 +1,10 @@
 """Recognising bounded single-pattern lookups, which may skip the query-worker hop.
 
-This runs on the event loop, so it is a single left-to-right pass over at most
-``MAX_LOOKUP_CHARS`` characters of tokens (:mod:`.lexer`) that stops at the first token
-that does not fit; a regular expression here once took time quadratic in the query length.
+This runs on the event loop, so it reads at most ``MAX_LOOKUP_CHARS`` characters: first one
+anchored regular expression for the plain spelling (no nested repetition that can backtrack
+far: ~160 us at the limit), then a single left-to-right pass over the tokens
+(:mod:`.lexer`) that stops at the first token that does not fit. A looser regular
+expression here once took time quadratic in the query length.
 """
 
 from __future__ import annotations
