@@ -355,6 +355,9 @@ def test_term_page_html(client: TestClient) -> None:
         'href="/CYTO_0000101"',
     ):
         assert expected in text, expected
+    relations = text.split('id="relations-out"', 1)[1].split("</table>", 1)[0]
+    assert "source: " in relations and "PMID:20015486" in relations  # the axiom's evidence
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/20015486"' in relations
     receptor = client.get("/CYTO_0000101", headers={"Accept": "text/html"}).text
     assert "Referenced by" in receptor and 'href="/CYTO_0000100"' in receptor  # relation in
     subfamily = client.get("/CYTO_0000003", headers={"Accept": "text/html"}).text

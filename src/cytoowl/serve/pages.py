@@ -1,4 +1,4 @@
-"""What the linked-data pages show: a term's facts, gathered with bounded lookups.
+"""What the linked-data pages show: a term's facts and their evidence, with bounded lookups.
 
 Every lookup goes through :meth:`cytoowl.serve.store.Store.triples` with a fixed cap, so a page
 costs a bounded number of index scans whatever the term, and a hub class with many
@@ -42,6 +42,16 @@ _SHOWN = {
 }
 
 
+#: SKOS mapping predicates (local names) -> how a page names the match.
+MATCHES = {
+    "exactMatch": "exact match",
+    "closeMatch": "close match",
+    "broadMatch": "broad match",
+    "narrowMatch": "narrow match",
+    "relatedMatch": "related match",
+}
+SOURCE = OIO + "source"
+
 curie = vocab.curie
 
 
@@ -58,9 +68,25 @@ class Link:
 
 
 @dataclass
+class Evidence:
+    """What the release says about one statement (an ``owl:Axiom`` annotating it)."""
+
+    sources: list[Link] = field(default_factory=list)  # oboInOwl:source, linked when known
+    notes: list[tuple[Link, str]] = field(default_factory=list)  # other literal annotations
+
+
+@dataclass
 class Relation:
     prop: Link
     target: Link
+    evidence: Evidence | None = None
+
+
+@dataclass
+class Annotation:
+    prop: Link
+    value: str
+    evidence: Evidence | None = None
 
 
 @dataclass
@@ -71,13 +97,14 @@ class TermPage:
     definition: str | None = None
     synonyms: list[tuple[str, str]] = field(default_factory=list)
     xrefs: list[Link] = field(default_factory=list)
+    mappings: list[Relation] = field(default_factory=list)  # SKOS matches, with their kind
     kinds: list[Link] = field(default_factory=list)
-    parents: list[Link] = field(default_factory=list)
+    parents: list[Relation] = field(default_factory=list)  # rdf:type / rdfs:subClassOf
     children: list[Link] = field(default_factory=list)
     instances: list[Link] = field(default_factory=list)
     relations_out: list[Relation] = field(default_factory=list)
     relations_in: list[Relation] = field(default_factory=list)
-    annotations: list[tuple[Link, str]] = field(default_factory=list)
+    annotations: list[Annotation] = field(default_factory=list)
 
 
 class _Labels:
@@ -101,6 +128,30 @@ class _Labels:
 def _xref(value: str) -> Link:
     expanded = vocab.CONVERTER.expand(value) if ":" in value else None
     return Link(value, value, expanded or "")
+
+
+def _evidence(
+    blanks: dict[BlankNode, list[Triple]], node: NamedNode, labels: _Labels
+) -> dict[tuple[str, str], Evidence]:
+    """The axiom annotations on the term's statements, by (property IRI, target value)."""
+    found: dict[tuple[str, str], Evidence] = {}
+    for triples in blanks.values():
+        facts = {t.predicate.value: t.object for t in triples}
+        prop, target = facts.get(OWL + "annotatedProperty"), facts.get(OWL + "annotatedTarget")
+        if facts.get(OWL + "annotatedSource") != node or not isinstance(prop, NamedNode):
+            continue
+        if not isinstance(target, NamedNode | Literal):
+            continue  # annotations on a restriction are not shown
+        evidence = found.setdefault((prop.value, target.value), Evidence())
+        for t in triples:
+            p, o = t.predicate.value, t.object
+            if p == SOURCE and isinstance(o, Literal):
+                evidence.sources.append(_xref(o.value))
+            elif isinstance(o, Literal) and p != RDF + "type":
+                evidence.notes.append((labels.link(p), o.value))
+    for evidence in found.values():
+        evidence.sources.sort(key=lambda link: link.label)
+    return found
 
 
 def _restriction(
@@ -133,8 +184,9 @@ async def term_page(store: Store, iri: str) -> TermPage | None:
             blanks.setdefault(t.subject, []).append(t)
     labels = _Labels(store)
     page = TermPage(iri, curie(iri))
+    evidence = _evidence(blanks, node, labels)
     for triple in outgoing:
-        _place(blanks, page, triple, labels)
+        _place(blanks, page, triple, labels, evidence)
     page.synonyms.sort()
     for prop, section in (
         (RDFS + "subClassOf", page.children),
@@ -150,16 +202,23 @@ async def term_page(store: Store, iri: str) -> TermPage | None:
                 Relation(labels.link(t.predicate.value), labels.link(t.subject.value))
             )
     await labels.resolve()
-    for section in (page.children, page.instances, page.parents, page.kinds):
+    for section in (page.children, page.instances, page.kinds):
         section.sort(key=lambda link: link.label.lower())
+    page.parents.sort(key=lambda relation: relation.target.label.lower())
+    page.mappings.sort(key=lambda relation: (relation.prop.label, relation.target.label))
     return page
 
 
 def _place(
-    blanks: dict[BlankNode, list[Triple]], page: TermPage, triple: Triple, labels: _Labels
+    blanks: dict[BlankNode, list[Triple]],
+    page: TermPage,
+    triple: Triple,
+    labels: _Labels,
+    evidence: dict[tuple[str, str], Evidence],
 ) -> None:
-    """Put one outgoing triple into its section of the page."""
+    """Put one outgoing triple into its section of the page, with its evidence."""
     p, o = triple.predicate.value, triple.object
+    why = evidence.get((p, o.value)) if isinstance(o, NamedNode | Literal) else None
     if p == RDFS + "label" and isinstance(o, Literal):
         page.label = page.label or o.value
     elif p == DEFINITION and isinstance(o, Literal):
@@ -168,20 +227,20 @@ def _place(
         page.synonyms.append((o.value, SYNONYMS[p]))
     elif p == OIO + "hasDbXref" and isinstance(o, Literal):
         page.xrefs.append(_xref(o.value))
-    elif p.startswith(SKOS) and p.endswith("Match") and isinstance(o, NamedNode):
-        page.xrefs.append(Link(o.value, o.value, o.value))
-    elif p == RDF + "type" and isinstance(o, NamedNode):
-        target = page.kinds if o.value.startswith(OWL) else page.parents
-        target.append(labels.link(o.value))
-    elif p in (RDFS + "subClassOf", RDFS + "subPropertyOf"):
+    elif p.startswith(SKOS) and p[len(SKOS) :] in MATCHES and isinstance(o, NamedNode):
+        kind = Link(p, MATCHES[p[len(SKOS) :]], p)
+        page.mappings.append(Relation(kind, Link(o.value, curie(o.value), o.value), why))
+    elif p == RDF + "type" and isinstance(o, NamedNode) and o.value.startswith(OWL):
+        page.kinds.append(labels.link(o.value))
+    elif p in (RDF + "type", RDFS + "subClassOf", RDFS + "subPropertyOf"):
         if isinstance(o, NamedNode):
-            page.parents.append(labels.link(o.value))
+            page.parents.append(Relation(labels.link(p), labels.link(o.value), why))
         elif isinstance(o, BlankNode) and (found := _restriction(blanks, o, labels)):
             page.relations_out.append(found)
     elif isinstance(o, NamedNode):
-        page.relations_out.append(Relation(labels.link(p), labels.link(o.value)))
+        page.relations_out.append(Relation(labels.link(p), labels.link(o.value), why))
     elif isinstance(o, Literal):
-        page.annotations.append((labels.link(p), o.value))
+        page.annotations.append(Annotation(labels.link(p), o.value, why))
 
 
 async def term_triples(store: Store, iri: str) -> list[Triple]:
