@@ -85,8 +85,10 @@ def test_release_xrefs_are_all_in_the_reference(release_graph: Graph) -> None:
 
 
 def test_release_external_iris_are_all_in_the_reference(release_graph: Graph) -> None:
-    known = {r["iri"] for r in read(REF / "external_terms.tsv")} | {
-        r["iri"] for r in read(REF / "ro_object_properties.tsv")
+    known = {
+        r["iri"]
+        for name in ("external_terms.tsv", "ro_object_properties.tsv", "eco_terms.tsv")
+        for r in read(REF / name)
     }
     obo = "http://purl.obolibrary.org/obo/"
     # IAO:0000115 definition; IAO:0100001 'term replaced by', the OBO deprecation property that
@@ -106,6 +108,12 @@ def test_every_cited_source_is_registered_and_in_the_source_documents(
     # PMIDs shown by the vendored CellPhoneDB table (its evidence column), e.g. PMID:22710174.
     cpdb = (REF / "interactions" / "cellphonedb_v5_interaction_input.csv").read_text()
     cited |= {m.lower() for m in re.findall(r"PMID:[0-9]+", cpdb)}
+    # Literature read for the interaction audit (issue 22): the page it was read from is recorded.
+    cited |= {
+        r["id"].lower()
+        for r in read(paths.LAYOUT.source_dir / "sources.tsv")
+        if r["found_in"].startswith(("https://", "http://"))
+    }
     for source in {str(o) for o in release_graph.objects(None, OIO.source)}:
         prefix, _, _ = source.partition(":")
         if prefix in {"PMID", "doi"}:

@@ -100,13 +100,19 @@ class ReleaseFiles:
 
     @property
     def interactions(self) -> Path:
+        """The interactome export without 'unconfirmed' rows (docs/interactions.md)."""
         return self.directory / "exports" / "interactions.tsv"
+
+    @property
+    def interactions_all(self) -> Path:
+        """The interactome export with every confidence tier, 'unconfirmed' included."""
+        return self.directory / "exports" / "interactions-all.tsv"
 
     def all(self) -> list[Path]:
         """Every release file, in the order the build writes them (downloads, ``--check``)."""
         return [
             self.owl, self.ttl, self.jsonld, self.base, self.obo, self.obographs,
-            self.sssom, self.interactions, self.notes, self.docs,
+            self.sssom, self.interactions, self.interactions_all, self.notes, self.docs,
         ]  # fmt: skip
 
 

@@ -47,6 +47,9 @@ GENE_PREFIXES = ("HGNC", "NCBIGene")
 PROTEIN_PREFIX = "UniProtKB"
 BINDS_RECEPTOR = CYTO["0000100"]
 STOICHIOMETRY = CYTO["0000103"]
+#: Axiom annotations of an interaction: its ECO class and the tier the build computes.
+EVIDENCE_TYPE = CYTO["0000106"]
+CONFIDENCE_TIER = CYTO["0000107"]
 
 
 GENE_COLUMNS = [
@@ -96,6 +99,7 @@ class Vocabulary:
     external: dict[str, ExternalTerm]
     individuals: dict[str, URIRef] = field(default_factory=dict)  # key -> IRI
     ids: dict[URIRef, Row] = field(default_factory=dict)
+    evidence_uses: dict[str, str] = field(default_factory=dict)  # ECO CURIE -> what it grades
 
     def cls(self, row: Row, label: str) -> URIRef:
         if label not in self.classes:
@@ -212,7 +216,11 @@ def load_vocabulary(source_dir: Path, tbox: Graph) -> Vocabulary:
         term = ExternalTerm(URIRef(row["iri"]), row["label"], row["deprecated"] == "true", True)
         external[row["curie"]] = term
         properties.setdefault(row["label"], term.iri)
-    return Vocabulary(classes, properties, sources, external)
+    evidence_uses = {}
+    for row in read_table(ref / "eco_terms.tsv", ["curie", "iri", "label", "used_for"]):
+        external[row["curie"]] = ExternalTerm(URIRef(row["iri"]), row["label"], False)
+        evidence_uses[row["curie"]] = row["used_for"]
+    return Vocabulary(classes, properties, sources, external, evidence_uses=evidence_uses)
 
 
 def build_graph(source_dir: Path = paths.LAYOUT.source_dir) -> Graph:
@@ -399,21 +407,31 @@ def add_interactions(
         return
     index = interactions.EntityIndex(vocab.individuals, vocab.ids)
     types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
+
+    def registered(value: str) -> bool:
+        return value in vocab.sources or bool(DATABASE_SOURCE.match(value))
+
     checked = interactions.read_interactions(
         folder / "interactions.tsv",
         index,
         vocab.prop,
         types,
         vocab.sources,
-        lambda v: v in vocab.sources or bool(DATABASE_SOURCE.match(v)),
+        registered,
+        vocab.evidence_uses,
     )
     interactions.check_exclusions(
-        folder / "excluded_interactions.tsv", interactions.gene_pairs(checked)
+        folder / "excluded_interactions.tsv", interactions.gene_pairs(checked), registered
     )
     for item in checked:
-        builder.add(item.ligand.iri, item.prop, item.receptor.iri, item.sources)
-        if item.prop != BINDS_RECEPTOR:
-            builder.add(item.ligand.iri, BINDS_RECEPTOR, item.receptor.iri, item.sources)
+        graded = [
+            (EVIDENCE_TYPE, vocab.external[item.evidence].iri),
+            (CONFIDENCE_TIER, Literal(item.tier)),
+        ]
+        if item.note:
+            graded.append((RDFS.comment, Literal(item.note, lang="en")))
+        for prop in {item.prop, BINDS_RECEPTOR}:
+            builder.add(item.ligand.iri, prop, item.receptor.iri, item.sources, graded)
 
 
 def add_drug(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
@@ -515,6 +533,7 @@ def declare_external_terms(graph: Graph, vocab: Vocabulary) -> None:
         if (
             isinstance(o, URIRef)
             and o in by_iri
+            and p != EVIDENCE_TYPE  # an annotation value, not an individual
             and p
             not in (
                 RDF.type,

@@ -1,11 +1,13 @@
 """Curated ligand-receptor interactions (``ontology/src/interactions/``) into the graph.
 
 ``interactions.tsv`` has one row per interaction: a ligand (cytokine or heteromeric cytokine),
-an interaction type (a sub-property of 'binds receptor'), a receptor (chain or complex) and its
-sources. Ligands and receptors are row keys, or subunits joined by ``_`` (the LIANA and
-CellPhoneDB convention) that name a complex of ``complexes.tsv``. ``excluded_interactions.tsv``
-records the resource pairs (gene level) that were rejected, each with a reason. Every defect is
-``file:line: what is wrong``.
+an interaction type (a sub-property of 'binds receptor'), a receptor (chain or complex), the ECO
+class of its evidence, its sources and a note. The build grades each row into a confidence tier
+from its evidence and sources (:func:`confidence_tier`). Ligands and receptors are row keys, or
+subunits joined by ``_`` (the LIANA and CellPhoneDB convention) that name a complex of
+``complexes.tsv``. ``excluded_interactions.tsv``
+records the resource pairs (gene level) that were rejected, each with a reason and the literature
+that decided it. Every defect is ``file:line: what is wrong``.
 """
 
 from __future__ import annotations
@@ -19,9 +21,14 @@ from rdflib import RDFS, Graph, URIRef
 
 from cytoowl.build.sources import Row, SourceError, read_table
 
-INTERACTION_COLUMNS = ["ligand", "type", "receptor", "source"]
-EXCLUDED_COLUMNS = ["ligand", "receptor", "reason", "resources", "note"]
-EXCLUSION_REASONS = ("reversed", "not a receptor", "not human", "no evidence")
+INTERACTION_COLUMNS = ["ligand", "type", "receptor", "evidence", "source", "note"]
+EXCLUDED_COLUMNS = ["ligand", "receptor", "reason", "resources", "reference", "note"]
+EXCLUSION_REASONS = ("reversed", "not a receptor", "not human", "no binding")
+#: What an ECO class of ``reference/eco_terms.tsv`` stands for (its ``used_for`` column).
+LITERATURE_EVIDENCE = ("structure", "binding", "functional")
+CURATED_EVIDENCE = ("review", "curated resource")
+#: Confidence tiers, best first (docs/interactions.md "Evidence").
+TIERS = ("experimental", "curated", "several resources", "unconfirmed")
 LIGAND_KINDS = ("cytokine", "heteromeric cytokine")
 RECEPTOR_KINDS = ("receptor chain", "receptor complex")
 # A resource's report: CellPhoneDB:<its evidence> or LIANA:<resource>+<resource>.
@@ -46,7 +53,10 @@ class Interaction:
     ligand: Entity
     prop: URIRef
     receptor: Entity
+    evidence: str  # ECO CURIE
     sources: tuple[str, ...]
+    tier: str
+    note: str
 
 
 def part_symbols(row: Row) -> list[str]:
@@ -125,6 +135,72 @@ def check_sources(row: Row, registered: set[str], other_ok) -> tuple[str, ...]:
     return tuple(values)
 
 
+def resources(sources: Iterable[str]) -> set[str]:
+    """The distinct resources that list a pair (CellPhoneDB itself also counts inside LIANA)."""
+    found: set[str] = set()
+    for source in sources:
+        resource = RESOURCE_TOKEN.match(source)
+        if not resource:
+            continue
+        if resource.group(1) == "CellPhoneDB":
+            found.add("cellphonedb")
+        else:
+            found |= set(source.partition(":")[2].split("+")) - {"consensus"}
+    return found
+
+
+def literature(sources: Iterable[str]) -> list[str]:
+    """The sources that are not a resource report: citations and database records."""
+    return [s for s in sources if not RESOURCE_TOKEN.match(s)]
+
+
+def cited_by_resource(sources: Iterable[str]) -> bool:
+    """Whether a curated resource gives a publication or structure for the pair."""
+    return any(
+        s.startswith("CellPhoneDB:")
+        and any(e.startswith(("PMID:", "PDB")) for e in s[12:].split("+"))
+        for s in sources
+    )
+
+
+def confidence_tier(use: str, sources: Iterable[str]) -> str:
+    """The tier an assertion earns from what its ECO class stands for and its sources.
+
+    'experimental': a structure, binding or receptor assay, cited; 'curated': a review or
+    curated database entry cited, or a curated resource that cites a publication; 'several
+    resources': two or more independent resources list it; 'unconfirmed': one resource only.
+    """
+    sources = list(sources)
+    cited = bool(literature(sources))
+    if use in LITERATURE_EVIDENCE and cited:
+        return "experimental"
+    if (use == "review" and cited) or (use == "curated resource" and cited_by_resource(sources)):
+        return "curated"
+    return "several resources" if len(resources(sources)) >= 2 else "unconfirmed"
+
+
+def check_evidence(row: Row, uses: dict[str, str], sources: tuple[str, ...]) -> str:
+    """The row's ECO class must be one cytoowl grades with, and have the sources it needs."""
+    evidence = row["evidence"]
+    if evidence not in uses:
+        raise row.error(
+            f"evidence '{evidence}' is not an ECO class of reference/eco_terms.tsv (one of: "
+            f"{', '.join(sorted(uses))})"
+        )
+    use = uses[evidence]
+    if use in (*LITERATURE_EVIDENCE, "review") and not literature(sources):
+        raise row.error(
+            f"evidence {evidence} ({use}) needs the publication or database entry that shows "
+            "it in column 'source' (e.g. PMID:11264152)"
+        )
+    if use == "curated resource" and not cited_by_resource(sources):
+        raise row.error(
+            f"evidence {evidence} (curated resource) needs a resource report that cites a "
+            "publication (CellPhoneDB:PMID:...)"
+        )
+    return evidence
+
+
 def read_interactions(
     path: Path,
     index: EntityIndex,
@@ -132,8 +208,9 @@ def read_interactions(
     types: dict[URIRef, str],
     registered: set[str],
     other_source_ok,
+    evidence_uses: dict[str, str],
 ) -> list[Interaction]:
-    """Check every row of interactions.tsv (ligand, type, receptor, sources)."""
+    """Check every row of interactions.tsv and grade it (:func:`confidence_tier`)."""
     seen: dict[tuple[str, str], Row] = {}
     out = []
     for row in read_table(path, INTERACTION_COLUMNS):
@@ -159,7 +236,9 @@ def read_interactions(
             )
         seen[pair] = row
         sources = check_sources(row, registered, other_source_ok)
-        out.append(Interaction(row, ligand, prop, receptor, sources))
+        evidence = check_evidence(row, evidence_uses, sources)
+        tier = confidence_tier(evidence_uses[evidence], sources)
+        out.append(Interaction(row, ligand, prop, receptor, evidence, sources, tier, row["note"]))
     return out
 
 
@@ -170,8 +249,10 @@ def gene_pairs(interactions: Iterable[Interaction]) -> dict[tuple[str, str], Int
     }
 
 
-def check_exclusions(path: Path, asserted: dict[tuple[str, str], Interaction]) -> list[Row]:
-    """Each rejected resource pair has a reason and is not also asserted."""
+def check_exclusions(
+    path: Path, asserted: dict[tuple[str, str], Interaction], source_ok
+) -> list[Row]:
+    """Each rejected resource pair has a reason and a reference, and is not also asserted."""
     rows = read_table(path, EXCLUDED_COLUMNS)
     seen: dict[tuple[str, str], Row] = {}
     for row in rows:
@@ -181,6 +262,17 @@ def check_exclusions(path: Path, asserted: dict[tuple[str, str], Interaction]) -
             )
         if not row["note"]:
             raise row.error("column 'note' is empty: say why the pair is rejected")
+        if not row.list("reference"):
+            raise row.error(
+                "column 'reference' is empty: cite the publication or database entry that "
+                "decided the exclusion (e.g. the paper naming the ligand's receptors)"
+            )
+        for reference in row.list("reference"):
+            if not source_ok(reference):
+                raise row.error(
+                    f"reference '{reference}' is neither a citation of sources.tsv nor a "
+                    "database record"
+                )
         pair = (row["ligand"], row["receptor"])
         if pair in seen:
             raise row.error(f"duplicate excluded pair {pair[0]} -> {pair[1]}")
@@ -195,10 +287,12 @@ def check_exclusions(path: Path, asserted: dict[tuple[str, str], Interaction]) -
 
 
 __all__ = [
+    "TIERS",
     "EntityIndex",
     "Interaction",
     "SourceError",
     "check_exclusions",
+    "confidence_tier",
     "gene_pairs",
     "interaction_properties",
     "part_symbols",

@@ -2,7 +2,8 @@
 
 Columns follow the LIANA / CellPhoneDB convention for custom resources (complex subunits joined
 by ``_``); see docs/interactions.md. Rows are read from the reasoned release graph, so the export
-always agrees with the OWL.
+always agrees with the OWL, with each assertion's evidence (ECO class) and confidence tier. The
+default export leaves out 'unconfirmed' rows (one resource only); ``min_tier`` includes them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ import io
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 
-from cytoowl.build.assemble import BINDS_RECEPTOR, CYTO, HAS_PART, OIO
+from cytoowl import vocab
+from cytoowl.build.assemble import (
+    BINDS_RECEPTOR,
+    CONFIDENCE_TIER,
+    CYTO,
+    EVIDENCE_TYPE,
+    HAS_PART,
+    OIO,
+)
+from cytoowl.build.interactions import TIERS
 
 COLUMNS = [
     "ligand_id",
@@ -26,7 +36,12 @@ COLUMNS = [
     "ligand_family",
     "receptor_superfamily",
     "sources",
+    "evidence",
+    "evidence_label",
+    "confidence_tier",
 ]
+#: The lowest tier the default export keeps: 'unconfirmed' rows are only in interactions-all.tsv.
+DEFAULT_MIN_TIER = "several resources"
 STRUCTURAL_FAMILIES = [
     CYTO[n] for n in ("0000002", "0000008", "0000009", "0000010", "0000011", "0000016")
 ]
@@ -79,21 +94,29 @@ def family(graph: Graph, entity: URIRef, roots: list[URIRef], exclude: set[URIRe
     return labels(graph, [t for t in most_specific(graph, types, roots) if t not in exclude])
 
 
-def axiom_sources(graph: Graph, s: URIRef, p: URIRef, o: URIRef) -> str:
+def axiom_values(graph: Graph, s: URIRef, p: URIRef, o: URIRef, annotation: URIRef) -> str:
+    """The values of one annotation on the axiom(s) of ``s p o``, sorted and joined by ``;``."""
     found: set[str] = set()
     for axiom in graph.subjects(OWL.annotatedSource, s):
         if (axiom, OWL.annotatedProperty, p) in graph and (axiom, OWL.annotatedTarget, o) in graph:
-            found |= {str(v) for v in graph.objects(axiom, OIO.source)}
+            found |= {str(v) for v in graph.objects(axiom, annotation)}
     return ";".join(sorted(found))
 
 
-def interaction_rows(graph: Graph) -> list[dict[str, str]]:
-    """One row per (ligand, receptor): its most specific interaction type."""
+def interaction_rows(graph: Graph, min_tier: str = DEFAULT_MIN_TIER) -> list[dict[str, str]]:
+    """One row per (ligand, receptor) graded at ``min_tier`` or better: its most specific type."""
+    if min_tier not in TIERS:
+        raise ValueError(f"unknown tier '{min_tier}' (one of: {', '.join(TIERS)})")
+    kept = set(TIERS[: TIERS.index(min_tier) + 1])
     specific = interaction_types(graph) - {BINDS_RECEPTOR}
     rows = []
     for ligand, receptor in sorted(set(graph.subject_objects(BINDS_RECEPTOR))):
         typed = [p for p in specific if (ligand, p, receptor) in graph]
         prop = typed[0] if len(typed) == 1 else BINDS_RECEPTOR
+        tier = axiom_values(graph, ligand, prop, receptor, CONFIDENCE_TIER)  # type: ignore[arg-type]
+        if tier not in kept:
+            continue
+        evidence = axiom_values(graph, ligand, prop, receptor, EVIDENCE_TYPE)  # type: ignore[arg-type]
         rows.append(
             {
                 "ligand_id": curie(ligand),  # type: ignore[arg-type]
@@ -107,15 +130,19 @@ def interaction_rows(graph: Graph) -> list[dict[str, str]]:
                 "receptor_superfamily": family(
                     graph, receptor, [RECEPTOR_CHAIN], NOT_SUPERFAMILIES
                 ),  # type: ignore[arg-type]
-                "sources": axiom_sources(graph, ligand, prop, receptor),  # type: ignore[arg-type]
+                "sources": axiom_values(graph, ligand, prop, receptor, OIO.source),  # type: ignore[arg-type]
+                "evidence": vocab.curie(evidence) if evidence else "",
+                "evidence_label": str(graph.value(URIRef(evidence), RDFS.label) or ""),
+                "confidence_tier": tier,
             }
         )
     return rows
 
 
-def interactions_tsv(graph: Graph) -> str:
+def interactions_tsv(graph: Graph, min_tier: str = DEFAULT_MIN_TIER) -> str:
+    """The export as TSV text: the default file, or every tier with ``min_tier='unconfirmed'``."""
     out = io.StringIO()
     writer = csv.DictWriter(out, COLUMNS, delimiter="\t", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(interaction_rows(graph))
+    writer.writerows(interaction_rows(graph, min_tier))
     return out.getvalue()
