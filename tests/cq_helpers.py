@@ -7,11 +7,11 @@ import csv
 import pyoxigraph
 
 from cytoowl import paths, vocab
+from cytoowl.build.sources import GENE_TABLES
 
 T = vocab.TERM_PREFIX
 KEY_COLUMNS = (
-    ("cytokines", "symbol"),
-    ("receptors", "symbol"),
+    *((name, "symbol") for name in GENE_TABLES),
     ("complexes", "key"),
     ("drugs", "key"),
 )

@@ -8,7 +8,9 @@ import pyoxigraph
 import pytest
 
 from cq_helpers import IRI, run
-from cytoowl.build.assemble import OBO
+from cytoowl.build.assemble import BINDS_RECEPTOR, OBO
+
+BINDS = str(BINDS_RECEPTOR)
 
 
 def iris(*keys: str) -> set[str]:
@@ -25,10 +27,10 @@ def test_cq13_receptors_bmp4_binds(release_store: pyoxigraph.Store) -> None:
         "BMPR1A/BMPR2",
         "BMPR1B/BMPR2",
     ]
-    # Gremlin-2 traps BMP4 outside the cell (issue 22 audit: PMID:27524626).
+    # Gremlin-2, chordin and noggin sequester BMP4 outside the cell: not receptors (CQ20).
     assert found == {(IRI[k], "is agonist of") for k in signalling} | {
         (IRI[k], "binds co-receptor") for k in ("CFC1", "HJV", "RGMB")
-    } | {(IRI["GREM2"], "binds decoy receptor")}
+    }
 
 
 def test_cq14_cytokines_by_shared_chain(release_store: pyoxigraph.Store) -> None:
@@ -75,9 +77,8 @@ def test_cq15_decoy_receptors_and_what_they_trap(release_store: pyoxigraph.Store
         "ACKR3",
         "ACKR4",
         # issue 22 audit: BAMBI is a pseudoreceptor that captures no ligand, CCRL2 presents
-        # chemerin (CCL5 on CCRL2 excluded); CD163, gremlin-2 and vasorin trap TWEAK, BMP4, TGF-b1.
+        # chemerin (CCL5 on CCRL2 excluded); CD163 and vasorin trap TWEAK and TGF-b1.
         "CD163",
-        "GREM2",
         "VASN",
     )
     assert set(trapped) == expected_decoys
@@ -153,3 +154,20 @@ def test_wrong_pairs_of_the_review_are_gone(release_store: pyoxigraph.Store) -> 
     for ligand, receptor in (("CXCL12", "CCR4"), ("TGFB1", "CXCR4"), ("IL22", "IL-20R type II")):
         query = f"ASK {{ <{IRI[ligand]}> ?p <{IRI[receptor]}> }}"
         assert not release_store.query(query), (ligand, receptor)
+
+
+def test_cq20_extracellular_antagonists(release_store: pyoxigraph.Store) -> None:
+    pairs = defaultdict(set)
+    for row in run(release_store, "cq20"):
+        pairs[row["antagonist"]].add(row["cytokine"])
+    assert dict(pairs) == {
+        IRI["FST"]: iris("INHBA", "MSTN", "GDF11"),
+        IRI["FSTL3"]: iris("INHBA", "MSTN"),
+        IRI["NOG"]: iris("BMP2", "BMP4", "BMP5", "BMP7", "GDF5"),
+        IRI["CHRD"]: iris("BMP4"),
+        IRI["GREM1"]: iris("BMP2"),
+        IRI["GREM2"]: iris("BMP2", "BMP4"),
+    }
+    # An antagonist is not a receptor: the sequestered cytokine does not 'bind receptor' it.
+    for antagonist in pairs:
+        assert not release_store.query(f"ASK {{ ?c <{BINDS}> <{antagonist}> }}")

@@ -115,6 +115,8 @@ def test_export_matches_the_release(release_graph: Graph) -> None:
         "latent form activated by",
         "binds receptor",
     }
+    bmp4 = set(frame[frame.ligand_symbol == "BMP4"].extracellular_antagonists)
+    assert bmp4 == {"CHRD;GREM2;NOG"}  # CellChatDB's antagonist cofactor, per ligand
 
 
 @pytest.fixture
@@ -155,6 +157,14 @@ def append(path: Path, line: str) -> int:
         ),
         ("IL2\tproduced by\tIL2RB\tECO:0000313\tLIANA:consensus\t", "is not an interaction type"),
         ("IL2\tis agonist of\tIL2RB\tECO:0000313\tSomeDB:x\t", "source 'SomeDB:x' is neither"),
+        (
+            "IL2\tis sequestered by\tIL2RB\tECO:0000313\tLIANA:consensus\t",
+            "receptor 'IL2RB' is a receptor chain, not an extracellular cytokine antagonist",
+        ),
+        (
+            "IL2\tis agonist of\tNOG\tECO:0000313\tLIANA:consensus\t",
+            "receptor 'NOG' is a extracellular cytokine antagonist, not a receptor chain",
+        ),
         (
             "IL2\tis agonist of\tIL2RB\tECO:0000501\tLIANA:consensus\t",
             "evidence 'ECO:0000501' is not an ECO class of reference/eco_terms.tsv",

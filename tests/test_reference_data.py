@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 
 from cytoowl import paths
 from cytoowl.build.assemble import OIO
+from cytoowl.build.sources import GENE_TABLES
 
 REF = paths.LAYOUT.source_dir / "reference"
 
@@ -27,11 +28,14 @@ REFERENCE = {
     for name in ("human_cytokines.tsv", "human_cytokine_receptors.tsv")
     for r in read(REF / name)
 }
-# Partner genes of the interaction resources (issue 9), with their HGNC 2024-10 fields.
-PARTNERS = {r["hgnc_id"]: r for r in read(REF / "hgnc_interaction_partners.tsv")}
-CURATED = [
-    r for name in ("cytokines.tsv", "receptors.tsv") for r in read(paths.LAYOUT.source_dir / name)
-]
+# Partner genes of the interaction resources (issue 9) and the extracellular antagonists
+# (issue 22), with their HGNC 2024-10 fields.
+PARTNERS = {
+    r["hgnc_id"]: r
+    for name in ("hgnc_interaction_partners.tsv", "hgnc_extracellular_antagonists.tsv")
+    for r in read(REF / name)
+}
+CURATED = [r for name in GENE_TABLES for r in read(paths.LAYOUT.source_dir / f"{name}.tsv")]
 EXCLUDED = {r["hgnc"]: r for r in read(paths.LAYOUT.source_dir / "excluded.tsv")}
 
 

@@ -21,6 +21,7 @@ from cytoowl import vocab as ns
 from cytoowl.build import interactions
 from cytoowl.build.sources import (
     DATABASE_SOURCE,
+    GENE_TABLES,
     Row,
     SourceError,
     check_pattern,
@@ -50,6 +51,8 @@ STOICHIOMETRY = CYTO["0000103"]
 #: Axiom annotations of an interaction: its ECO class and the tier the build computes.
 EVIDENCE_TYPE = CYTO["0000106"]
 CONFIDENCE_TIER = CYTO["0000107"]
+#: A cytokine bound outside the cell by an extracellular antagonist (not a receptor binding).
+SEQUESTERED_BY = CYTO["0000108"]
 
 
 GENE_COLUMNS = [
@@ -233,9 +236,7 @@ def build_graph(source_dir: Path = paths.LAYOUT.source_dir) -> Graph:
     builder.graph += tbox
     add_header(builder, (source_dir / "VERSION").read_text().strip())
 
-    genes = [
-        read_table(source_dir / f"{name}.tsv", GENE_COLUMNS) for name in ("cytokines", "receptors")
-    ]
+    genes = [read_table(source_dir / f"{name}.tsv", GENE_COLUMNS) for name in GENE_TABLES]
     complexes = read_table(source_dir / "complexes.tsv", COMPLEX_COLUMNS)
     drug_path = source_dir / "drugs.tsv"
     drugs = read_table(drug_path, DRUG_COLUMNS) if drug_path.exists() else []
@@ -407,6 +408,7 @@ def add_interactions(
         return
     index = interactions.EntityIndex(vocab.individuals, vocab.ids)
     types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
+    types[SEQUESTERED_BY] = interactions.SEQUESTERED_BY
 
     def registered(value: str) -> bool:
         return value in vocab.sources or bool(DATABASE_SOURCE.match(value))
@@ -430,7 +432,9 @@ def add_interactions(
         ]
         if item.note:
             graded.append((RDFS.comment, Literal(item.note, lang="en")))
-        for prop in {item.prop, BINDS_RECEPTOR}:
+        # A typed receptor binding is also asserted as 'binds receptor'; sequestration is not one.
+        also = set() if item.prop == SEQUESTERED_BY else {BINDS_RECEPTOR}
+        for prop in {item.prop, *also}:
             builder.add(item.ligand.iri, prop, item.receptor.iri, item.sources, graded)
 
 

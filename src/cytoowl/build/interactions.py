@@ -31,6 +31,9 @@ CURATED_EVIDENCE = ("review", "curated resource")
 TIERS = ("experimental", "curated", "several resources", "unconfirmed")
 LIGAND_KINDS = ("cytokine", "heteromeric cytokine")
 RECEPTOR_KINDS = ("receptor chain", "receptor complex")
+#: 'is sequestered by' (CYTO:0000108) names an extracellular antagonist in the receptor column.
+SEQUESTERED_BY = "is sequestered by"
+ANTAGONIST_KINDS = ("extracellular cytokine antagonist",)
 # A resource's report: CellPhoneDB:<its evidence> or LIANA:<resource>+<resource>.
 RESOURCE_TOKEN = re.compile(r"^(CellPhoneDB|LIANA):[A-Za-z0-9:+._-]+$")
 
@@ -218,11 +221,14 @@ def read_interactions(
         if ligand.kind not in LIGAND_KINDS:
             raise row.error(f"ligand '{row['ligand']}' is a {ligand.kind}, not a cytokine")
         receptor = index.resolve(row, "receptor")
-        if receptor.kind not in RECEPTOR_KINDS:
-            raise row.error(
-                f"receptor '{row['receptor']}' is a {receptor.kind}, not a receptor chain or "
-                "receptor complex"
+        sequestered = row["type"] == SEQUESTERED_BY
+        if receptor.kind not in (ANTAGONIST_KINDS if sequestered else RECEPTOR_KINDS):
+            wanted = (
+                "an extracellular cytokine antagonist"
+                if sequestered
+                else ("a receptor chain or receptor complex")
             )
+            raise row.error(f"receptor '{row['receptor']}' is a {receptor.kind}, not {wanted}")
         prop = vocab_prop(row, row["type"])
         if prop not in types:
             raise row.error(

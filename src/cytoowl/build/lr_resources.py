@@ -16,6 +16,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from cytoowl import paths
+from cytoowl.build.sources import GENE_TABLES
 
 RENAMED = {"IL1RL1": "IL33R", "IL1RL2": "IL36R", "IL1F10": "IL38"}  # HGNC 2026 symbols
 
@@ -40,7 +41,7 @@ class ResourcePairs:
 def load(source_dir: Path = paths.LAYOUT.source_dir) -> ResourcePairs:
     ref = source_dir / "reference"
     folder = ref / "interactions"
-    genes = [r for n in ("cytokines", "receptors") for r in _rows(source_dir / f"{n}.tsv", "\t")]
+    genes = [r for n in GENE_TABLES for r in _rows(source_dir / f"{n}.tsv", "\t")]
     cytokines = {r["symbol"] for r in _rows(source_dir / "cytokines.tsv", "\t")}
     by_acc: dict[str, set[str]] = defaultdict(set)
     for r in genes:
@@ -96,15 +97,14 @@ def recall(asserted: set[tuple[str, str]], reference: set[tuple[str, str]]) -> f
 def hgnc_symbols(source_dir: Path = paths.LAYOUT.source_dir) -> dict[str, str]:
     """HGNC id -> symbol of the curated gene products."""
     return {
-        r["hgnc"]: r["symbol"]
-        for n in ("cytokines", "receptors")
-        for r in _rows(source_dir / f"{n}.tsv", "\t")
+        r["hgnc"]: r["symbol"] for n in GENE_TABLES for r in _rows(source_dir / f"{n}.tsv", "\t")
     }
 
 
 def release_pairs(graph: Graph, hgnc: dict[str, str]) -> set[tuple[str, str]]:
-    """Gene-level pairs of the 'binds receptor' assertions of a release graph."""
-    from cytoowl.build.assemble import BINDS_RECEPTOR, HAS_PART, OIO
+    """Gene-level pairs of the 'binds receptor' and 'is sequestered by' assertions of a release
+    graph (resources list extracellular antagonists such as gremlin-2 as receptors)."""
+    from cytoowl.build.assemble import BINDS_RECEPTOR, HAS_PART, OIO, SEQUESTERED_BY
 
     def gene_symbols(entity: Node) -> set[str]:
         parts = list(graph.objects(entity, HAS_PART)) or [entity]
@@ -114,7 +114,8 @@ def release_pairs(graph: Graph, hgnc: dict[str, str]) -> set[tuple[str, str]]:
 
     return {
         (a, b)
-        for s, o in graph.subject_objects(BINDS_RECEPTOR)
+        for prop in (BINDS_RECEPTOR, SEQUESTERED_BY)
+        for s, o in graph.subject_objects(prop)
         for a in gene_symbols(s)
         for b in gene_symbols(o)
         if a != b

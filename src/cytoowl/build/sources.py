@@ -31,6 +31,10 @@ DATABASE_SOURCE = re.compile(
 )
 
 
+#: The gene-product tables of ``ontology/src/``, one row per human gene product.
+GENE_TABLES = ("cytokines", "receptors", "antagonists")
+
+
 class SourceError(Exception):
     """A defect in a curated source, located as ``file:line``."""
 

@@ -22,6 +22,7 @@ from cytoowl.build.assemble import (
     EVIDENCE_TYPE,
     HAS_PART,
     OIO,
+    SEQUESTERED_BY,
 )
 from cytoowl.build.interactions import TIERS
 
@@ -39,6 +40,7 @@ COLUMNS = [
     "evidence",
     "evidence_label",
     "confidence_tier",
+    "extracellular_antagonists",
 ]
 #: The lowest tier the default export keeps: 'unconfirmed' rows are only in interactions-all.tsv.
 DEFAULT_MIN_TIER = "several resources"
@@ -134,6 +136,10 @@ def interaction_rows(graph: Graph, min_tier: str = DEFAULT_MIN_TIER) -> list[dic
                 "evidence": vocab.curie(evidence) if evidence else "",
                 "evidence_label": str(graph.value(URIRef(evidence), RDFS.label) or ""),
                 "confidence_tier": tier,
+                # CellChatDB's 'antagonist' cofactor: what keeps the ligand from its receptors
+                "extracellular_antagonists": ";".join(
+                    sorted(symbol(graph, a) for a in graph.objects(ligand, SEQUESTERED_BY))  # type: ignore[arg-type]
+                ),
             }
         )
     return rows
