@@ -18,6 +18,7 @@ from pyoxigraph import (
     parse_query_results,
 )
 
+from cq_helpers import IRI
 from cytoowl import dataset, paths, vocab
 from cytoowl.dataset import Sources
 from server_fixtures import app_client, release_sources  # noqa: F401 - fixture
@@ -168,3 +169,19 @@ def test_docs_serves_the_reference_and_every_term_page_links_it(client: TestClie
     assert "common gamma chain cytokine" in docs.text
     page = client.get("/CYTO_0001117", headers={"Accept": "text/html"})
     assert 'id="reference-docs" href="/docs"' in page.text
+
+
+def test_a_term_page_shows_the_evidence_of_each_interaction(client: TestClient) -> None:
+    """Issue 22: beside each interaction, its ECO class (labelled), tier, note and sources."""
+    path = "/" + IRI["CCL7"].removeprefix(vocab.BASE_IRI)
+    page = client.get(path, headers={"Accept": "text/html"}).text
+    row = next(
+        r
+        for r in page.split("<tr>")
+        if "is antagonist of" in r and "C-C motif chemokine receptor 5" in r
+    )
+    assert "physical interaction evidence used in manual assertion" in row  # ECO:0000353
+    assert "confidence tier: experimental" in row
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/10477718"' in row
+    # The implied 'binds receptor' to the same receptor is not listed a second time.
+    assert sum("C-C motif chemokine receptor 5" in r for r in page.split("<tr>")) == 1

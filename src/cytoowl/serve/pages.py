@@ -51,6 +51,14 @@ MATCHES = {
     "relatedMatch": "related match",
 }
 SOURCE = OIO + "source"
+BINDS_RECEPTOR = vocab.TERM_PREFIX + "0000100"
+#: The triples that make an owl:Axiom what it is, not what it says about its statement.
+AXIOM_STRUCTURE = {
+    RDF + "type",
+    OWL + "annotatedSource",
+    OWL + "annotatedProperty",
+    OWL + "annotatedTarget",
+}
 
 curie = vocab.curie
 
@@ -72,7 +80,8 @@ class Evidence:
     """What the release says about one statement (an ``owl:Axiom`` annotating it)."""
 
     sources: list[Link] = field(default_factory=list)  # oboInOwl:source, linked when known
-    notes: list[tuple[Link, str]] = field(default_factory=list)  # other literal annotations
+    # other annotations: a literal as text, an IRI (an ECO evidence class) as a labelled link
+    notes: list[tuple[Link, Link]] = field(default_factory=list)
 
 
 @dataclass
@@ -147,8 +156,11 @@ def _evidence(
             p, o = t.predicate.value, t.object
             if p == SOURCE and isinstance(o, Literal):
                 evidence.sources.append(_xref(o.value))
-            elif isinstance(o, Literal) and p != RDF + "type":
-                evidence.notes.append((labels.link(p), o.value))
+            elif isinstance(o, Literal):
+                name = Link(p, "note", "") if p == RDFS + "comment" else labels.link(p)
+                evidence.notes.append((name, Link(o.value, o.value, "")))
+            elif isinstance(o, NamedNode) and p not in AXIOM_STRUCTURE:
+                evidence.notes.append((labels.link(p), labels.link(o.value)))
     for evidence in found.values():
         evidence.sources.sort(key=lambda link: link.label)
     return found
@@ -187,6 +199,7 @@ async def term_page(store: Store, iri: str) -> TermPage | None:
     evidence = _evidence(blanks, node, labels)
     for triple in outgoing:
         _place(blanks, page, triple, labels, evidence)
+    page.relations_out = _without_implied_bindings(page.relations_out)
     page.synonyms.sort()
     for prop, section in (
         (RDFS + "subClassOf", page.children),
@@ -207,6 +220,13 @@ async def term_page(store: Store, iri: str) -> TermPage | None:
     page.parents.sort(key=lambda relation: relation.target.label.lower())
     page.mappings.sort(key=lambda relation: (relation.prop.label, relation.target.label))
     return page
+
+
+def _without_implied_bindings(relations: list[Relation]) -> list[Relation]:
+    """Drop 'binds receptor' to a target that a typed interaction (agonist, decoy ...) names:
+    the release asserts both so that reasoning works from either, a reader needs it once."""
+    typed = {r.target.iri for r in relations if r.prop.iri != BINDS_RECEPTOR}
+    return [r for r in relations if r.prop.iri != BINDS_RECEPTOR or r.target.iri not in typed]
 
 
 def _place(
