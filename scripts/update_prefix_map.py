@@ -38,6 +38,8 @@ BIOREGISTRY = [
     ("IAO", "iao", "obofoundry"),
     ("InterPro", "interpro", "default"),
     ("ECO", "eco", "obofoundry"),
+    ("MGI", "mgi", "default"),
+    ("ENSEMBL", "ensembl", "default"),
     ("iuphar.receptor", "iuphar.receptor", "default"),
     ("iuphar.ligand", "iuphar.ligand", "default"),
     ("PMID", "pubmed", "pubmed"),

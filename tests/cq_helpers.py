@@ -14,6 +14,9 @@ KEY_COLUMNS = (
     *((name, "symbol") for name in GENE_TABLES),
     ("complexes", "key"),
     ("drugs", "key"),
+    ("mouse/genes", "symbol"),
+    ("mouse/only", "symbol"),
+    ("mouse/complexes", "key"),
 )
 
 

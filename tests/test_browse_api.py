@@ -69,7 +69,9 @@ def test_a_gene_record_id_finds_its_product_next(release, typed) -> None:
 
 def test_ranking_tiers(release) -> None:
     hits = suggestions(release, "IL-6", limit=10)
-    assert [h["matched"]["how"] for h in hits[:2]] == ["exact", "prefix"]
+    # The human term first, then its mouse ortholog (symbol Il6, also exact), then prefixes.
+    assert [h["matched"]["how"] for h in hits[:3]] == ["exact", "exact", "prefix"]
+    assert hits[0]["label"] == "interleukin 6" and hits[1]["label"] == "interleukin 6 (mouse)"
     scores = [h["score"] for h in hits]
     assert scores == sorted(scores, reverse=True)
     typo = suggestions(release, "interleukn 6")

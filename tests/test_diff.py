@@ -23,7 +23,8 @@ def _unreferenced_symbol(source: Path) -> tuple[str, str]:
     others = "".join(
         p.read_text(encoding="utf-8")
         for p in source.rglob("*.tsv")
-        if p.name != "cytokines.tsv" and "reference" not in p.relative_to(source).parts
+        if p.name != "cytokines.tsv"
+        and not {"reference", "mouse"} & set(p.relative_to(source).parts)
     )
     with (source / "cytokines.tsv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
@@ -41,18 +42,27 @@ def original() -> Graph:
     return build_graph(paths.LAYOUT.source_dir)
 
 
-def _without_row(tmp_path: Path, term_id: str) -> Path:
+def _without_row(tmp_path: Path, term_id: str, symbol: str) -> Path:
+    """A copy of the sources without the row; its mouse orthologs stay, without the link."""
     source = tmp_path / "src"
     shutil.copytree(paths.LAYOUT.source_dir, source)
     table = source / "cytokines.tsv"
     lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
     table.write_text("".join(x for x in lines if not x.startswith(term_id + "\t")))
+    pairs = source / "mouse" / "orthology.tsv"
+    lines = pairs.read_text(encoding="utf-8").splitlines(keepends=True)
+    pairs.write_text("".join(x for x in lines if x.split("\t")[1] != symbol))
+    genes = source / "mouse" / "genes.tsv"
+    rows = [x.split("\t") for x in genes.read_text(encoding="utf-8").splitlines()]
+    for row in rows[1:]:
+        row[7] = ";".join(h for h in row[7].split(";") if h != symbol)
+    genes.write_text("".join("\t".join(row) + "\n" for row in rows))
     return source
 
 
 def test_deprecating_a_term_keeps_its_iri(tmp_path: Path, original: Graph) -> None:
     term_id, symbol = _unreferenced_symbol(paths.LAYOUT.source_dir)
-    source = _without_row(tmp_path, term_id)
+    source = _without_row(tmp_path, term_id, symbol)
     (source / "deprecated.tsv").write_text(
         "id\tkind\tlabel\treplaced_by\treason\n"
         f"{term_id}\tindividual\t{symbol} product\tIL2\tmerged into another term (test)\n"
@@ -75,8 +85,8 @@ def test_deprecating_a_term_keeps_its_iri(tmp_path: Path, original: Graph) -> No
 
 
 def test_deleting_a_term_fails_the_qc(tmp_path: Path, original: Graph) -> None:
-    term_id, _ = _unreferenced_symbol(paths.LAYOUT.source_dir)
-    new = build_graph(_without_row(tmp_path, term_id))
+    term_id, symbol = _unreferenced_symbol(paths.LAYOUT.source_dir)
+    new = build_graph(_without_row(tmp_path, term_id, symbol))
     gone = qc.disappeared_findings(original, new)
     assert [f.entity for f in gone] == [vocab.expand(term_id)]
     assert gone[0].check.level == "ERROR"

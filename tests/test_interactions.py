@@ -13,7 +13,7 @@ from rdflib import RDFS, Graph, URIRef
 from cq_helpers import IRI
 from cytoowl import paths, vocab
 from cytoowl.build import interactions, lr_resources
-from cytoowl.build.assemble import BINDS_RECEPTOR, OBO, build_graph
+from cytoowl.build.assemble import BINDS_RECEPTOR, HUMAN, IN_TAXON, OBO, build_graph
 from cytoowl.build.sources import SourceError
 from cytoowl.release import interactome
 
@@ -91,6 +91,7 @@ def test_export_matches_the_release(release_graph: Graph) -> None:
     pairs = {
         ("CYTO:" + str(s).removeprefix(prefix), "CYTO:" + str(o).removeprefix(prefix))
         for s, o in release_graph.subject_objects(BINDS_RECEPTOR)
+        if (s, IN_TAXON, HUMAN) in release_graph  # the mouse rows are in their own file
     }
     every = pd.read_csv(
         paths.LAYOUT.release.interactions_all, sep="\t", dtype=str, keep_default_na=False

@@ -84,6 +84,14 @@ def test_release_xrefs_are_all_in_the_reference(release_graph: Graph) -> None:
         allowed |= {f"UniProtKB:{acc}" for acc in p["uniprot_ids"].split(";")}
     allowed |= {r["curie"] for r in read(REF / "external_terms.tsv")}
     allowed |= {f"InterPro:{c.split(':')[1]}" for c in allowed if c.startswith("interpro:")}
+    # Mouse gene products (issue 23): MGI ids from MGI's report, Ensembl ids from HCOP/Ensembl.
+    allowed |= {r["mgi_id"] for r in read(REF / "orthology" / "mgi_hmd_human_mouse.tsv")}
+    allowed |= {
+        f"ENSEMBL:{r[column]}"
+        for name, column in (("mouse_orthologs_hcop.tsv", "Mouse gene stable ID"),
+                             ("mouse_orthologs_ensembl.tsv", "Mouse gene stable ID"))
+        for r in read(REF / "orthology" / name)
+    }  # fmt: skip
     xrefs = {str(o) for o in release_graph.objects(None, OIO.hasDbXref)}
     assert xrefs and xrefs <= allowed, sorted(xrefs - allowed)
 

@@ -104,6 +104,11 @@ class ReleaseFiles:
         return self.directory / "exports" / "interactions.tsv"
 
     @property
+    def interactions_mouse(self) -> Path:
+        """The mouse interactome (issue 23): observed in mouse or inferred from orthology."""
+        return self.directory / "exports" / "interactions-mouse.tsv"
+
+    @property
     def interactions_all(self) -> Path:
         """The interactome export with every confidence tier, 'unconfirmed' included."""
         return self.directory / "exports" / "interactions-all.tsv"
@@ -112,7 +117,8 @@ class ReleaseFiles:
         """Every release file, in the order the build writes them (downloads, ``--check``)."""
         return [
             self.owl, self.ttl, self.jsonld, self.base, self.obo, self.obographs,
-            self.sssom, self.interactions, self.interactions_all, self.notes, self.docs,
+            self.sssom, self.interactions, self.interactions_all, self.interactions_mouse,
+            self.notes, self.docs,
         ]  # fmt: skip
 
 

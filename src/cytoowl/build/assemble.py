@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from cytoowl import paths
 from cytoowl import vocab as ns
-from cytoowl.build import interactions
+from cytoowl.build import interactions, species
 from cytoowl.build.sources import (
     DATABASE_SOURCE,
     GENE_TABLES,
@@ -36,6 +36,7 @@ CYTO = Namespace(ns.TERM_PREFIX)
 FOAF = Namespace(ns.FOAF)
 DEFINITION = OBO.IAO_0000115
 HUMAN = OBO.NCBITaxon_9606
+MOUSE = OBO.NCBITaxon_10090
 IN_TAXON = OBO.RO_0002162
 HAS_PART = OBO.BFO_0000051
 HAS_ACTIVE_INGREDIENT = OBO.RO_0002248
@@ -53,6 +54,14 @@ EVIDENCE_TYPE = CYTO["0000106"]
 CONFIDENCE_TIER = CYTO["0000107"]
 #: A cytokine bound outside the cell by an extracellular antagonist (not a receptor binding).
 SEQUESTERED_BY = CYTO["0000108"]
+#: The mouse layer (issue 23): RO 'in orthology relationship with' and its annotations.
+ORTHOLOGOUS_TO = OBO.RO_HOM0000017
+MOUSE_ORTHOLOG_ABSENT = CYTO["0000109"]
+ORTHOLOGY_TYPE = CYTO["0000114"]
+HCOP_SUPPORT = CYTO["0000115"]
+INFERRED_FROM = CYTO["0000116"]
+ORTHOLOGY_EVIDENCE = "ECO:0000266"  # sequence orthology evidence used in manual assertion (MGI)
+ORTHOLOGY_INFERENCE = "ECO:0000265"  # ... used in automatic assertion (a carried-over interaction)
 
 
 GENE_COLUMNS = [
@@ -245,6 +254,11 @@ def build_graph(source_dir: Path = paths.LAYOUT.source_dir) -> Graph:
     shared = shared_values(r for table in genes for r in table)
     for row in [*complexes, *drugs]:
         vocab.register(row, row["key"], row["id"])
+    mouse = species.read_layer(source_dir / "mouse", set(vocab.individuals))
+    for row in mouse.gene_rows:
+        vocab.register(row, row["symbol"], row["id"])
+    for row in mouse.complexes:
+        vocab.register(row, row["key"], row["id"])
     deprecated_path = source_dir / "deprecated.tsv"
     retired = read_table(deprecated_path, DEPRECATED_COLUMNS) if deprecated_path.exists() else []
     for row in retired:
@@ -255,6 +269,10 @@ def build_graph(source_dir: Path = paths.LAYOUT.source_dir) -> Graph:
             add_gene_product(builder, vocab, row, shared)
     for row in complexes:
         add_complex(builder, vocab, row)
+    for row in mouse.gene_rows:
+        add_mouse_gene_product(builder, vocab, row)
+    for row in mouse.complexes:
+        add_complex(builder, vocab, row, MOUSE)
     for row in drugs:
         add_drug(builder, vocab, row)
     for row in retired:
@@ -265,7 +283,8 @@ def build_graph(source_dir: Path = paths.LAYOUT.source_dir) -> Graph:
     for path in sorted((source_dir / "relations").glob("*.tsv")):
         for row in read_table(path, RELATION_COLUMNS):
             add_relation(builder, vocab, row)
-    add_interactions(builder, vocab, tbox, source_dir / "interactions")
+    human = add_interactions(builder, vocab, tbox, source_dir / "interactions")
+    add_mouse_relations(builder, vocab, tbox, mouse, human)
     add_cell_type_hierarchy(builder, vocab, source_dir / "reference" / "cl_subclass_axioms.tsv")
     declare_external_terms(builder.graph, vocab)
     add_class_mappings(builder.graph)
@@ -367,16 +386,19 @@ def add_gene_product(
     builder.add(iri, SKOS.notation, Literal(row["symbol"]))
 
 
-def add_complex(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
+def add_complex(
+    builder: OntologyBuilder, vocab: Vocabulary, row: Row, taxon: URIRef = HUMAN
+) -> None:
     """A heteromeric cytokine or receptor complex, with ``has part`` to its chains."""
     iri = vocab.individuals[row["key"]]
     parts = [(vocab.individual(row, key), stoichiometry(row, n)) for key, n in parsed_parts(row)]
     sources = vocab.source(row)
     chains = " + ".join(interactions.part_symbols(row))
+    species_name = "human" if taxon == HUMAN else "mouse"
     builder.individual(
         iri,
         row["label"],
-        f"A human {row['kind']} made of {chains}.",
+        f"A {species_name} {row['kind']} made of {chains}.",
         [row["key"], *row.list("synonyms")],
     )
     builder.add(iri, RDF.type, vocab.cls(row, row["kind"]), sources)
@@ -384,7 +406,7 @@ def add_complex(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
         builder.add(iri, RDF.type, vocab.cls(row, label), sources)
     for part, count in parts:
         builder.add(iri, HAS_PART, part, sources, count)
-    builder.add(iri, IN_TAXON, HUMAN, sources)
+    builder.add(iri, IN_TAXON, taxon, sources)
 
 
 def parsed_parts(row: Row) -> list[tuple[str, str]]:
@@ -402,10 +424,10 @@ def stoichiometry(row: Row, count: str) -> list[tuple[URIRef, Literal]]:
 
 def add_interactions(
     builder: OntologyBuilder, vocab: Vocabulary, tbox: Graph, folder: Path
-) -> None:
+) -> list[interactions.Interaction]:
     """The curated interactome: each typed interaction, also as 'binds receptor'."""
     if not folder.exists():
-        return
+        return []
     index = interactions.EntityIndex(vocab.individuals, vocab.ids)
     types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
     types[SEQUESTERED_BY] = interactions.SEQUESTERED_BY
@@ -432,10 +454,101 @@ def add_interactions(
         ]
         if item.note:
             graded.append((RDFS.comment, Literal(item.note, lang="en")))
-        # A typed receptor binding is also asserted as 'binds receptor'; sequestration is not one.
-        also = set() if item.prop == SEQUESTERED_BY else {BINDS_RECEPTOR}
-        for prop in {item.prop, *also}:
-            builder.add(item.ligand.iri, prop, item.receptor.iri, item.sources, graded)
+        add_graded(builder, item.ligand.iri, item.prop, item.receptor.iri, item.sources, graded)
+    return checked
+
+
+def add_graded(
+    builder: OntologyBuilder,
+    ligand: URIRef,
+    prop: URIRef,
+    receptor: URIRef,
+    sources: Iterable[str],
+    graded: list[tuple[URIRef, Literal | URIRef]],
+) -> None:
+    """One graded interaction; a typed receptor binding is also asserted as 'binds receptor'
+    (sequestration by an extracellular antagonist is not a receptor binding)."""
+    also = set() if prop == SEQUESTERED_BY else {BINDS_RECEPTOR}
+    for each in {prop, *also}:
+        builder.add(ligand, each, receptor, sources, graded)
+
+
+def add_mouse_gene_product(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
+    """A mouse gene product (issue 23): MGI and Ensembl ids, its human orthologs' types."""
+    iri = vocab.individuals[row["symbol"]]
+    ids = [i for i in (row["mgi"], row["ensembl"] and f"ENSEMBL:{row['ensembl']}") if i]
+    orthologs = ", ".join(row.list("human")) or "none (mouse-only)"
+    definition = (
+        f"The mouse gene product of {row['symbol']} ({ids[0]}); human ortholog: {orthologs}."
+    )
+    builder.individual(iri, row["label"], definition, [row["symbol"]])
+    sources = vocab.source(row)
+    builder.add(iri, RDF.type, vocab.cls(row, row["kind"]), sources)
+    for label in row.list("types"):
+        builder.add(iri, RDF.type, vocab.cls(row, label), sources)
+    for curie in ids:
+        builder.add(iri, OIO.hasDbXref, Literal(curie))
+    if row["mgi"]:
+        builder.add(iri, SKOS.exactMatch, URIRef(ns.expand(row["mgi"])))
+    builder.add(iri, IN_TAXON, MOUSE, sources)
+    builder.add(iri, SKOS.notation, Literal(row["symbol"]))
+
+
+def add_mouse_relations(
+    builder: OntologyBuilder,
+    vocab: Vocabulary,
+    tbox: Graph,
+    layer: species.MouseLayer,
+    human: list[interactions.Interaction],
+) -> None:
+    """Orthology links, absent orthologs and the mouse interactome (inferred and observed)."""
+    mgi = {r["symbol"]: r["mgi"] for r in layer.genes}
+    for row in layer.pairs:
+        annotations = [
+            (EVIDENCE_TYPE, vocab.external[ORTHOLOGY_EVIDENCE].iri),
+            (ORTHOLOGY_TYPE, Literal(row["homology"])),
+            (HCOP_SUPPORT, Literal(int(row["hcop_support"]))),
+        ]
+        source = [mgi[row["mouse"]]]
+        mouse_iri = vocab.individual(row, row["mouse"])
+        builder.add(
+            mouse_iri, ORTHOLOGOUS_TO, vocab.individual(row, row["human"]), source, annotations
+        )
+    for row in layer.absent:
+        subject = vocab.individual(row, row["human"])
+        builder.add(
+            subject, MOUSE_ORTHOLOG_ABSENT, Literal(row["note"], lang="en"), vocab.source(row)
+        )
+    types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
+    types[SEQUESTERED_BY] = interactions.SEQUESTERED_BY
+    for found in species.mouse_interactions(layer, human, vocab.prop):
+        ligand, receptor = vocab.individuals[found.ligand], vocab.individuals[found.receptor]
+        if found.prop not in types:
+            raise found.observed.error(
+                f"type '{found.observed['type']}' is not an interaction type"
+            )
+        if found.observed is not None:
+            row = found.observed
+            sources = tuple(vocab.source(row))
+            evidence = interactions.check_evidence(row, vocab.evidence_uses, sources)
+            tier = interactions.confidence_tier(vocab.evidence_uses[evidence], sources)
+            graded = [
+                (EVIDENCE_TYPE, vocab.external[evidence].iri),
+                (CONFIDENCE_TIER, Literal(tier)),
+            ]
+            graded.append((RDFS.comment, Literal(row["note"], lang="en")))
+        else:
+            sources = tuple(sorted({s for item in found.human for s in item.sources}))
+            tier = min((item.tier for item in found.human), key=interactions.TIERS.index)
+            evidence = ORTHOLOGY_INFERENCE
+            graded = [
+                (EVIDENCE_TYPE, vocab.external[evidence].iri),
+                (CONFIDENCE_TIER, Literal(tier)),
+            ]
+        for item in found.human:
+            said = (item.ligand.iri, item.prop, item.receptor.iri)
+            graded.append((INFERRED_FROM, Literal(" ".join(ns.curie(str(t)) for t in said))))
+        add_graded(builder, ligand, found.prop, receptor, sources, graded)
 
 
 def add_drug(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:

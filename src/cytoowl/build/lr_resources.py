@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from cytoowl import paths
@@ -38,17 +39,66 @@ class ResourcePairs:
         return {p for p, n in self.liana_support.items() if n >= min_support}
 
 
+def _symbols_by_accession(source_dir: Path) -> dict[str, set[str]]:
+    """Human UniProt accession -> HGNC symbols (curated gene products and resource partners)."""
+    by_acc: dict[str, set[str]] = defaultdict(set)
+    for r in (r for n in GENE_TABLES for r in _rows(source_dir / f"{n}.tsv", "\t")):
+        by_acc[r["uniprot"].removeprefix("UniProtKB:")].add(r["symbol"])
+    for r in _rows(source_dir / "reference" / "hgnc_interaction_partners.tsv", "\t"):
+        for acc in r["uniprot_ids"].split(";"):
+            by_acc[acc].add(r["symbol"])
+    return by_acc
+
+
+def mouse_consensus(
+    source_dir: Path = paths.LAYOUT.source_dir,
+) -> set[tuple[tuple[str, str], tuple[str, str]]]:
+    """LIANA's mouse consensus as (human gene pair, mouse gene pair): it translates human rows
+    one to one, so each mouse pair carries the human pair it came from (a cytokine ligand)."""
+    by_acc = _symbols_by_accession(source_dir)
+    cytokines = {r["symbol"] for r in _rows(source_dir / "cytokines.tsv", "\t")}
+    found = set()
+    for r in _rows(source_dir / "reference" / "interactions" / "liana_mouseconsensus.csv"):
+        sides = []
+        for ids, syms in (
+            (r["source"], r["source_genesymbol"]),
+            (r["target"], r["target_genesymbol"]),
+        ):
+            accs, names = ids.removeprefix("COMPLEX:").split("_"), syms.split("_")
+            sides.append(
+                [(h, m) for a, m in zip(accs, names, strict=False) for h in by_acc.get(a, ())]
+            )
+        for (hl, ml), (hr, mr) in ((a, b) for a in sides[0] for b in sides[1]):
+            if hl in cytokines and hl != hr:
+                found.add(((hl, hr), (ml, mr)))
+    return found
+
+
+def release_mouse_pairs(graph: Graph) -> set[tuple[str, str]]:
+    """Gene-level pairs (mouse symbols) of the mouse 'binds receptor' and 'is sequestered by'
+    assertions of a release."""
+    from cytoowl.build.assemble import BINDS_RECEPTOR, HAS_PART, IN_TAXON, MOUSE, SEQUESTERED_BY
+
+    def symbols(entity: Node) -> set[str]:
+        parts = list(graph.objects(entity, HAS_PART)) or [entity]
+        return {str(graph.value(p, SKOS.notation)) for p in parts}
+
+    return {
+        (a, b)
+        for prop in (BINDS_RECEPTOR, SEQUESTERED_BY)
+        for s, o in graph.subject_objects(prop)
+        if (s, IN_TAXON, MOUSE) in graph
+        for a in symbols(s)
+        for b in symbols(o)
+        if a != b
+    }
+
+
 def load(source_dir: Path = paths.LAYOUT.source_dir) -> ResourcePairs:
     ref = source_dir / "reference"
     folder = ref / "interactions"
-    genes = [r for n in GENE_TABLES for r in _rows(source_dir / f"{n}.tsv", "\t")]
     cytokines = {r["symbol"] for r in _rows(source_dir / "cytokines.tsv", "\t")}
-    by_acc: dict[str, set[str]] = defaultdict(set)
-    for r in genes:
-        by_acc[r["uniprot"].removeprefix("UniProtKB:")].add(r["symbol"])
-    for r in _rows(ref / "hgnc_interaction_partners.tsv", "\t"):
-        for acc in r["uniprot_ids"].split(";"):
-            by_acc[acc].add(r["symbol"])
+    by_acc = _symbols_by_accession(source_dir)
     cpdb_gene: dict[str, set[str]] = defaultdict(set)
     for r in _rows(folder / "cellphonedb_v5_gene_input.csv"):
         cpdb_gene[r["uniprot"]].add(RENAMED.get(r["hgnc_symbol"], r["hgnc_symbol"]))

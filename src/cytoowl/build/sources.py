@@ -27,7 +27,7 @@ ID_PATTERNS: dict[str, re.Pattern[str]] = {
 # Sources of an assertion: a registered citation (sources.tsv) or a database record.
 DATABASE_SOURCE = re.compile(
     r"^(HGNC:[0-9]+|hgnc\.genegroup:[0-9]+|InterPro:IPR[0-9]{6}"
-    r"|UniProtKB:[A-Z0-9]{6,10}|PR:[0-9]{9}|iuphar\.(receptor|ligand):[0-9]+)$"
+    r"|UniProtKB:[A-Z0-9]{6,10}|PR:[0-9]{9}|iuphar\.(receptor|ligand):[0-9]+|MGI:[0-9]+)$"
 )
 
 

@@ -21,7 +21,12 @@ from cytoowl.build.assemble import (
     CYTO,
     EVIDENCE_TYPE,
     HAS_PART,
+    HUMAN,
+    IN_TAXON,
+    INFERRED_FROM,
+    MOUSE,
     OIO,
+    ORTHOLOGY_INFERENCE,
     SEQUESTERED_BY,
 )
 from cytoowl.build.interactions import TIERS
@@ -42,6 +47,9 @@ COLUMNS = [
     "confidence_tier",
     "extracellular_antagonists",
 ]
+#: The mouse export adds whether a row was seen in mouse or carried over from a human assertion.
+MOUSE_COLUMNS = [*COLUMNS, "species_evidence", "human_assertion"]
+SPECIES = {"human": HUMAN, "mouse": MOUSE}
 #: The lowest tier the default export keeps: 'unconfirmed' rows are only in interactions-all.tsv.
 DEFAULT_MIN_TIER = "several resources"
 STRUCTURAL_FAMILIES = [
@@ -105,50 +113,61 @@ def axiom_values(graph: Graph, s: URIRef, p: URIRef, o: URIRef, annotation: URIR
     return ";".join(sorted(found))
 
 
-def interaction_rows(graph: Graph, min_tier: str = DEFAULT_MIN_TIER) -> list[dict[str, str]]:
-    """One row per (ligand, receptor) graded at ``min_tier`` or better: its most specific type."""
+def interaction_rows(
+    graph: Graph, min_tier: str = DEFAULT_MIN_TIER, species: str = "human"
+) -> list[dict[str, str]]:
+    """One row per (ligand, receptor) of ``species`` graded at ``min_tier`` or better: its most
+    specific type (mouse rows also say whether they were seen in mouse or inferred)."""
     if min_tier not in TIERS:
         raise ValueError(f"unknown tier '{min_tier}' (one of: {', '.join(TIERS)})")
+    if species not in SPECIES:
+        raise ValueError(f"unknown species '{species}' (one of: {', '.join(SPECIES)})")
+    taxon = SPECIES[species]
     kept = set(TIERS[: TIERS.index(min_tier) + 1])
     specific = interaction_types(graph) - {BINDS_RECEPTOR}
     rows = []
     for ligand, receptor in sorted(set(graph.subject_objects(BINDS_RECEPTOR))):
+        if (ligand, IN_TAXON, taxon) not in graph:
+            continue
         typed = [p for p in specific if (ligand, p, receptor) in graph]
         prop = typed[0] if len(typed) == 1 else BINDS_RECEPTOR
         tier = axiom_values(graph, ligand, prop, receptor, CONFIDENCE_TIER)  # type: ignore[arg-type]
         if tier not in kept:
             continue
         evidence = axiom_values(graph, ligand, prop, receptor, EVIDENCE_TYPE)  # type: ignore[arg-type]
-        rows.append(
-            {
-                "ligand_id": curie(ligand),  # type: ignore[arg-type]
-                "ligand_label": str(graph.value(ligand, RDFS.label)),
-                "ligand_symbol": symbol(graph, ligand),  # type: ignore[arg-type]
-                "interaction_type": str(graph.value(prop, RDFS.label)),
-                "receptor_id": curie(receptor),  # type: ignore[arg-type]
-                "receptor_label": str(graph.value(receptor, RDFS.label)),
-                "receptor_symbol": symbol(graph, receptor),  # type: ignore[arg-type]
-                "ligand_family": family(graph, ligand, STRUCTURAL_FAMILIES, set()),  # type: ignore[arg-type]
-                "receptor_superfamily": family(
-                    graph, receptor, [RECEPTOR_CHAIN], NOT_SUPERFAMILIES
-                ),  # type: ignore[arg-type]
-                "sources": axiom_values(graph, ligand, prop, receptor, OIO.source),  # type: ignore[arg-type]
-                "evidence": vocab.curie(evidence) if evidence else "",
-                "evidence_label": str(graph.value(URIRef(evidence), RDFS.label) or ""),
-                "confidence_tier": tier,
-                # CellChatDB's 'antagonist' cofactor: what keeps the ligand from its receptors
-                "extracellular_antagonists": ";".join(
-                    sorted(symbol(graph, a) for a in graph.objects(ligand, SEQUESTERED_BY))  # type: ignore[arg-type]
-                ),
-            }
-        )
+        row = {
+            "ligand_id": curie(ligand),  # type: ignore[arg-type]
+            "ligand_label": str(graph.value(ligand, RDFS.label)),
+            "ligand_symbol": symbol(graph, ligand),  # type: ignore[arg-type]
+            "interaction_type": str(graph.value(prop, RDFS.label)),
+            "receptor_id": curie(receptor),  # type: ignore[arg-type]
+            "receptor_label": str(graph.value(receptor, RDFS.label)),
+            "receptor_symbol": symbol(graph, receptor),  # type: ignore[arg-type]
+            "ligand_family": family(graph, ligand, STRUCTURAL_FAMILIES, set()),  # type: ignore[arg-type]
+            "receptor_superfamily": family(graph, receptor, [RECEPTOR_CHAIN], NOT_SUPERFAMILIES),  # type: ignore[arg-type]
+            "sources": axiom_values(graph, ligand, prop, receptor, OIO.source),  # type: ignore[arg-type]
+            "evidence": vocab.curie(evidence) if evidence else "",
+            "evidence_label": str(graph.value(URIRef(evidence), RDFS.label) or ""),
+            "confidence_tier": tier,
+            # CellChatDB's 'antagonist' cofactor: what keeps the ligand from its receptors
+            "extracellular_antagonists": ";".join(
+                sorted(symbol(graph, a) for a in graph.objects(ligand, SEQUESTERED_BY))  # type: ignore[arg-type]
+            ),
+        }
+        if species == "mouse":
+            inferred = evidence == str(vocab.expand(ORTHOLOGY_INFERENCE))
+            row["species_evidence"] = "inferred from orthology" if inferred else "observed in mouse"
+            row["human_assertion"] = axiom_values(graph, ligand, prop, receptor, INFERRED_FROM)  # type: ignore[arg-type]
+        rows.append(row)
     return rows
 
 
-def interactions_tsv(graph: Graph, min_tier: str = DEFAULT_MIN_TIER) -> str:
-    """The export as TSV text: the default file, or every tier with ``min_tier='unconfirmed'``."""
+def interactions_tsv(graph: Graph, min_tier: str = DEFAULT_MIN_TIER, species: str = "human") -> str:
+    """The export as TSV text: the default file, every tier with ``min_tier='unconfirmed'``, or
+    the mouse interactome with ``species='mouse'``."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS, delimiter="\t", lineterminator="\n")
+    columns = MOUSE_COLUMNS if species == "mouse" else COLUMNS
+    writer = csv.DictWriter(out, columns, delimiter="\t", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(interaction_rows(graph, min_tier))
+    writer.writerows(interaction_rows(graph, min_tier, species))
     return out.getvalue()

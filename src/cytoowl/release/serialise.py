@@ -158,6 +158,9 @@ def serialise(graph: Graph, directory: Path, version: str, previous: Path | None
     files.sssom.write_text(sssom_tsv(graph, version), encoding="utf-8")
     files.interactions.write_text(interactions_tsv(graph), encoding="utf-8")
     files.interactions_all.write_text(interactions_tsv(graph, "unconfirmed"), encoding="utf-8")
+    files.interactions_mouse.write_text(
+        interactions_tsv(graph, "unconfirmed", "mouse"), encoding="utf-8"
+    )
     old = Graph().parse(previous, format="turtle") if previous else None
     files.notes.write_text(diff.release_notes(old, graph), encoding="utf-8")
     files.docs.write_text(htmldoc.reference_html(files.ttl), encoding="utf-8")

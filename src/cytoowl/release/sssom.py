@@ -101,7 +101,8 @@ def sssom_tsv(graph: Graph, version: str) -> str:
     curie_map = vocab.bindings(*sorted(used))
     header = [
         "#curie_map:",
-        *(f"#  {prefix}: {namespace}" for prefix, namespace in sorted(curie_map.items())),
+        # Quoted: a namespace may end in ':' (MGI:), which plain YAML reads as a mapping.
+        *(f'#  {prefix}: "{namespace}"' for prefix, namespace in sorted(curie_map.items())),
         f"#mapping_set_id: {vocab.BASE_IRI}releases/{version}/mappings/cytoowl.sssom.tsv",
         f"#mapping_set_version: {version}",
         f"#license: {vocab.LICENSE_IRI}",
