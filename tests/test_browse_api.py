@@ -4,6 +4,7 @@ the OLS shape with paging, and every parameter is bounded before any work is don
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -271,12 +272,16 @@ def test_queries_are_served_while_the_catalog_is_built(monkeypatch) -> None:
         raise AssertionError("unreachable")
 
     monkeypatch.setattr(EmbeddedStore, "catalog_file", slow_catalog)
+    default_wait = browse.WAIT_S
     monkeypatch.setattr(browse, "WAIT_S", 0.2)
     with app_client() as client:
         assert client.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
         ready = client.get("/ready")
         assert ready.status_code == 200 and ready.json()["search"] == "building"
+        start = time.monotonic()
         waiting = client.get("/api/suggest", params={"q": "IL-2"})
+        # The wait is the one set now, not the default bound when the module was imported.
+        assert time.monotonic() - start < default_wait / 2
         assert waiting.status_code == 503 and waiting.headers["retry-after"] == "5"
         assert "being built" in waiting.json()["error"]
         assert client.get("/health").status_code == 200
@@ -300,4 +305,8 @@ def test_a_catalog_that_cannot_be_read_leaves_search_empty_not_broken(monkeypatc
         assert client.get("/api/search", params={"q": "IL-2"}).json()["total"] == 0
         assert client.get(f"/api/terms/{IL6}").status_code == 404
         assert client.get("/tree").status_code == 200
-        assert client.get("/ready").json()["search"] == "ready"
+        ready = client.get("/ready")
+        # /ready tells the empty stand-in from a catalog that is there, and says why.
+        assert ready.status_code == 200 and ready.json()["status"] == "ready"
+        assert ready.json()["search"] == "unavailable"
+        assert "the store is down" in ready.json()["search_detail"]

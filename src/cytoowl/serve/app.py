@@ -95,9 +95,11 @@ class _State:
         except Exception:  # e.g. the counting child died
             log.exception("the statistics could not be counted")
 
-    async def get_browser(self, wait: float = browse.WAIT_S) -> browse.Browser | None:
+    async def get_browser(self, wait: float | None = None) -> browse.Browser | None:
         """The catalog for search and browse; built in the background at start-up, so a
-        request waits for it (at most ``wait`` seconds) and gets None if it is not there."""
+        request waits for it (at most ``wait`` seconds, default ``browse.WAIT_S`` as it is
+        now) and gets None if it is not there."""
+        wait = browse.WAIT_S if wait is None else wait
         if self.browser is None and self.browser_task is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self.browser_task), wait)
@@ -111,10 +113,10 @@ class _State:
             self.browser = await browse.Browser.load(self.store, timeout)
         except StoreError as exc:  # e.g. a remote store down, or refusing deep pages
             log.warning("empty catalog: %s", exc.message)
-            self.browser = browse.Browser.empty()
-        except Exception:
+            self.browser = browse.Browser.empty(exc.message)
+        except Exception as exc:
             log.exception("the catalog of search and browse could not be built")
-            self.browser = browse.Browser.empty()
+            self.browser = browse.Browser.empty(f"{type(exc).__name__}: {exc}")
 
 
 def _downloads(sources: Sources) -> dict[str, Download]:

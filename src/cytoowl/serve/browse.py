@@ -37,6 +37,8 @@ class Browser:
     """The catalog with its hierarchy and search index."""
 
     catalog: Catalog
+    #: Why this is the empty stand-in for a catalog that could not be built (None: the real one).
+    problem: str | None = None
     hierarchy: Hierarchy = field(init=False)
     index: SearchIndex = field(init=False)
 
@@ -50,9 +52,9 @@ class Browser:
         return cls(Catalog.open(await store.catalog_file(search.build_catalog, timeout)))
 
     @classmethod
-    def empty(cls) -> Browser:
-        """Nothing to search or browse (the store's catalog could not be read)."""
-        return cls(search.empty_catalog())
+    def empty(cls, problem: str) -> Browser:
+        """Nothing to search or browse: the store's catalog could not be read (``problem``)."""
+        return cls(search.empty_catalog(), problem)
 
     def resolve(self, text: str) -> Term | None:
         """A term by CURIE (``CYTO:0001140``), short form (``CYTO_0001140``) or IRI."""
