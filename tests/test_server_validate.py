@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -12,7 +13,9 @@ import pyoxigraph
 import pytest
 
 from cytoowl import paths
-from server_fixtures import live_server
+from cytoowl.serve.validation import ValidationError, Validators
+from cytoowl.settings import Settings
+from server_fixtures import app_client, live_server
 
 EXAMPLE = (paths.LAYOUT.examples_dir / "cytokine-measurements.ttl").read_bytes()
 BAD = EXAMPLE.replace(b"qudt:numericValue 3.8", b"qudt:numericValue -3.8")
@@ -130,3 +133,41 @@ def test_time_limit_stops_validation_without_blocking_others() -> None:
 def test_report_json_ld_parses_as_json(base: str) -> None:
     answer = post_data(base, BAD, "text/turtle")
     json.loads(answer.text)
+
+
+def test_no_memory_cap_validates() -> None:
+    """``--worker-memory 0`` means no cap (as for query workers), not a cap of 0 bytes."""
+    with app_client(worker_memory_mb=0, max_body_bytes=100_000) as client:
+        answer = client.post("/validate", content=BAD, headers={"Content-Type": "text/turtle"})
+        assert answer.status_code == 200, answer.text
+        assert b"MinInclusiveConstraintComponent" in answer.content
+
+
+def test_a_validator_that_fails_says_why() -> None:
+    """The child's own last words reach the message, not a guess: a 30 MiB cap cannot even
+    map the engine's shared libraries. (Only the validators get the cap here: query workers
+    could not start under it either.)"""
+    validators = Validators(Settings(worker_memory_mb=30))
+
+    async def post() -> ValidationError:
+        try:
+            with pytest.raises(ValidationError) as caught:
+                await validators.run(EXAMPLE, "turtle")
+            return caught.value
+        finally:
+            await validators.close()
+
+    error = asyncio.run(post())
+    assert error.status == 503
+    assert "failed to map segment" in error.message, error.message
+    assert "30 MiB" in error.message
+
+
+def test_a_warm_validator_answers_request_after_request() -> None:
+    """The release is read and its own results found once per validator, not per request:
+    three requests, one validator process started."""
+    with app_client(max_body_bytes=100_000) as client:
+        for body in (EXAMPLE, BAD, EXAMPLE):
+            answer = client.post("/validate", content=body, headers={"Content-Type": "text/turtle"})
+            assert answer.status_code == 200, answer.text
+        assert client.app.state.cytoowl.validators.started == 1

@@ -43,7 +43,7 @@ from cytoowl.serve.protocol import (
 )
 from cytoowl.serve.protocol.lookup import MAX_LOOKUP_CHARS
 from cytoowl.serve.store import QueryRequest, QueryResult, Store, StoreError, open_store
-from cytoowl.serve.validation import add_validation_routes
+from cytoowl.serve.validation import Validators, add_validation_routes
 from cytoowl.settings import Settings, load_settings
 
 HERE = Path(__file__).parent
@@ -76,6 +76,10 @@ class _State:
     browser: browse.Browser | None = None
     browser_task: asyncio.Task[None] | None = None
     stats_task: asyncio.Task[None] | None = None
+    validators: Validators = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.validators = Validators(self.settings)
 
     async def get_stats(self, wait: float = STATS_WAIT_S) -> service_description.Stats:
         """The statistics; the counts are made after start-up, so a request waits for them
@@ -338,6 +342,7 @@ def create_app(
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+            await state.validators.close()
             await state.store.close()
 
     app = FastAPI(
@@ -350,7 +355,7 @@ def create_app(
     _add_page_routes(app, state, templates)
     browse.add_routes(app, state, templates)
     add_health_routes(app, state)
-    add_validation_routes(app, settings, templates)
+    add_validation_routes(app, state.validators, templates)
     app.add_middleware(LookupFastPath, state=state)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # inside CORS: 413s get it too
     app.add_middleware(
