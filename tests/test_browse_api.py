@@ -10,8 +10,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from cytoowl.serve import browse, catalog, search
-from cytoowl.serve.store import EmbeddedStore, RemoteStore, StoreError
+from cytoowl.serve.browse import catalog, search
+from cytoowl.serve.browse import routes as browse
+from cytoowl.serve.store.base import EmbeddedStore, RemoteStore, StoreError
 from server_fixtures import FIXTURE, app_client, limited_settings, live_url, release_sources  # noqa: F401
 
 IL6 = "CYTO:0001140"

@@ -18,9 +18,9 @@ from cytoowl import dataset, paths, vocab
 from cytoowl.publish.load import LoadError, load
 from cytoowl.publish.rdffiles import InputError, rdf_file
 from cytoowl.queryfiles import read_query_dir
-from cytoowl.serve.loader import load_store
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.store import EmbeddedStore, QueryRequest
+from cytoowl.serve.store.base import EmbeddedStore, QueryRequest
+from cytoowl.serve.store.loader import load_store
 from cytoowl.settings import Settings
 from server_fixtures import FIXTURE, release_sources  # noqa: F401 - fixture
 

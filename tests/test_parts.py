@@ -8,8 +8,8 @@ import pytest
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, RdfFormat
 from pyoxigraph import Store as OxStore
 
-from cytoowl.serve import loader, parts
-from cytoowl.serve.dataset import ONTOLOGY_GRAPH
+from cytoowl.dataset import ONTOLOGY_GRAPH
+from cytoowl.serve.store import loader, parts
 from server_fixtures import FIXTURE
 
 GRAPH = NamedNode(ONTOLOGY_GRAPH)

@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from cytoowl import dataset, vocab
-from cytoowl.serve import service_description
 from cytoowl.serve.app import create_app
-from cytoowl.serve.statistics import Stats
-from cytoowl.serve.store import EmbeddedStore
+from cytoowl.serve.query import service_description
+from cytoowl.serve.store.base import EmbeddedStore
+from cytoowl.serve.store.statistics import Stats
 from cytoowl.settings import Settings
 from server_fixtures import (
     CARTESIAN,

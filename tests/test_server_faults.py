@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, NamedNode
 
-from cytoowl.serve import query_worker
-from cytoowl.serve.loader import OWNED, StoreDirError, load_store
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.store import EmbeddedStore, QueryRequest, RemoteStore, StoreError
-from cytoowl.serve.workers import PoolConfig, WorkerPool, WorkerStartError
+from cytoowl.serve.store.base import EmbeddedStore, QueryRequest, RemoteStore, StoreError
+from cytoowl.serve.store.loader import OWNED, StoreDirError, load_store
+from cytoowl.serve.workers import query_worker
+from cytoowl.serve.workers.pool import PoolConfig, WorkerPool, WorkerStartError
 from cytoowl.settings import Settings
 from server_fixtures import CARTESIAN, FIXTURE, FIXTURE_ROOT, IL2, app_client, sources_at
 

@@ -13,7 +13,7 @@ import pyoxigraph
 import pytest
 
 from cytoowl import paths
-from cytoowl.serve.validation import ValidationError, Validators
+from cytoowl.serve.validation.routes import ValidationError, Validators
 from cytoowl.settings import Settings
 from server_fixtures import app_client, live_server
 

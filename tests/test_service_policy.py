@@ -26,7 +26,7 @@ from cytoowl.serve.protocol.service_policy import (
     check_service,
     service_allowed,
 )
-from cytoowl.serve.store import EmbeddedStore, QueryRequest, StoreError
+from cytoowl.serve.store.base import EmbeddedStore, QueryRequest, StoreError
 from cytoowl.settings import Settings
 from server_fixtures import FIXTURE, app_client
 

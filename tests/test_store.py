@@ -9,13 +9,14 @@ import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
-from cytoowl.serve import loader, search
-from cytoowl.serve.catalog import Catalog
-from cytoowl.serve.dataset import GRAPHS, ONTOLOGY_GRAPH, rdf_format
-from cytoowl.serve.loader import load_store
+from cytoowl.dataset import GRAPHS, ONTOLOGY_GRAPH, rdf_format
+from cytoowl.serve.browse import search
+from cytoowl.serve.browse.catalog import Catalog
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.statistics import Stats
-from cytoowl.serve.store import EmbeddedStore, QueryRequest, RemoteStore, Store, StoreError
+from cytoowl.serve.store import loader
+from cytoowl.serve.store.base import EmbeddedStore, QueryRequest, RemoteStore, Store, StoreError
+from cytoowl.serve.store.loader import load_store
+from cytoowl.serve.store.statistics import Stats
 from cytoowl.settings import Settings
 from server_fixtures import CARTESIAN, FIXTURE, IL2, live_url  # noqa: F401 - fixture
 

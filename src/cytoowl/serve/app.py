@@ -31,8 +31,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cytoowl import formats, vocab
 from cytoowl.dataset import Example, Sources
-from cytoowl.serve import browse, pages, service_description
-from cytoowl.serve.health import add_health_routes
+from cytoowl.serve.browse import routes as browse
+from cytoowl.serve.browse import terms as pages
+from cytoowl.serve.http.health import add_health_routes
 from cytoowl.serve.protocol import (
     FORMAT_NAMES,
     GRAPH_TYPES,
@@ -42,8 +43,9 @@ from cytoowl.serve.protocol import (
     negotiate,
 )
 from cytoowl.serve.protocol.lookup import MAX_LOOKUP_CHARS
-from cytoowl.serve.store import QueryRequest, QueryResult, Store, StoreError, open_store
-from cytoowl.serve.validation import Validators, add_validation_routes
+from cytoowl.serve.query import service_description
+from cytoowl.serve.store.base import QueryRequest, QueryResult, Store, StoreError, open_store
+from cytoowl.serve.validation.routes import Validators, add_validation_routes
 from cytoowl.settings import Settings, load_settings
 
 HERE = Path(__file__).parent

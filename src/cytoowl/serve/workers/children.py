@@ -2,7 +2,7 @@
 
 :func:`child_env` is the environment every child gets (this source tree importable, small
 malloc arenas). :func:`run_in_child` runs one module-level function in a fresh interpreter
-(``python -m cytoowl.serve.children``): its memory goes back to the system when it exits, it
+(``python -m cytoowl.serve.workers.children``): its memory goes back to the system when it exits, it
 dies with the server, and it is killed when the awaiting task is cancelled. The call and its
 answer travel as pickles over the child's stdin and stdout, between processes of the same
 server (nothing from a request is ever unpickled).
@@ -23,10 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cytoowl.serve.limits import answer_channel, die_with_parent
+from cytoowl.serve.workers.limits import answer_channel, die_with_parent
 
 T = TypeVar("T")
-_SRC = str(Path(__file__).resolve().parents[2])
+_SRC = str(Path(__file__).resolve().parents[3])
 
 
 class ChildError(Exception):
@@ -49,7 +49,7 @@ async def run_in_child(function: Callable[..., T], *args: Any) -> T:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "cytoowl.serve.children",
+        "cytoowl.serve.workers.children",
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         env=child_env(),

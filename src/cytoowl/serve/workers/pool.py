@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cytoowl.serve.children import child_env
+from cytoowl.serve.workers.children import child_env
 
-log = logging.getLogger("cytoowl.serve.workers")
+log = logging.getLogger("cytoowl.serve.workers.pool")
 _LENGTH = struct.Struct("!Q")
 
 
@@ -110,7 +110,7 @@ class WorkerPool:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "cytoowl.serve.query_worker",
+            "cytoowl.serve.workers.query_worker",
             json.dumps(config),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,

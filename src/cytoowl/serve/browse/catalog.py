@@ -311,7 +311,7 @@ class PagedReader:
         return asyncio.run_coroutine_threadsafe(self.rows_of(query, order), self.loop).result()
 
     async def rows_of(self, query: str, order: str) -> list:
-        from cytoowl.serve.store import StoreError  # the store module builds catalogs too
+        from cytoowl.serve.store.base import StoreError  # the store module builds catalogs too
 
         out: list = []
         offset = 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from cytoowl import vocab
-from cytoowl.serve.store import Store
+from cytoowl.serve.store.base import Store
 
 OWL = vocab.OWL
 RDF = vocab.RDF

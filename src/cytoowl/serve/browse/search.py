@@ -31,8 +31,8 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from cytoowl import vocab
-from cytoowl.serve.catalog import Catalog, Read, Term, main_kind
-from cytoowl.serve.catalog import build as build_catalog_file
+from cytoowl.serve.browse.catalog import Catalog, Read, Term, main_kind
+from cytoowl.serve.browse.catalog import build as build_catalog_file
 
 MAX_QUERY = 200
 MAX_LIMIT = 50
@@ -107,7 +107,7 @@ class Hit:
         return self.entry.term
 
     def json(self) -> dict:
-        from cytoowl.serve.hierarchy import page_href
+        from cytoowl.serve.browse.hierarchy import page_href
 
         return {
             "id": vocab.curie(self.iri),

@@ -3,7 +3,7 @@
 pyoxigraph cannot cancel a running query, so queries run here, where the server can kill
 the whole process at the time limit. The protocol is length-prefixed frames on
 stdin/stdout: the server sends one JSON job, the worker answers a JSON header frame and a
-body frame. Run as ``python -m cytoowl.serve.query_worker CONFIG_JSON`` (store directory,
+body frame. Run as ``python -m cytoowl.serve.workers.query_worker CONFIG_JSON`` (store directory,
 allow-list, memory limit); the first frame it writes is ``{"ready": true, "network": ...}``.
 """
 
@@ -18,7 +18,6 @@ from typing import Any, BinaryIO
 
 from pyoxigraph import NamedNode, Store
 
-from cytoowl.serve.limits import answer_channel, die_with_parent, isolate_network, limit_memory
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -28,6 +27,12 @@ from cytoowl.serve.protocol import (
     shape,
 )
 from cytoowl.serve.protocol.results import UNLIMITED
+from cytoowl.serve.workers.limits import (
+    answer_channel,
+    die_with_parent,
+    isolate_network,
+    limit_memory,
+)
 
 _LENGTH = struct.Struct("!Q")
 

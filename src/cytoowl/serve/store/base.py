@@ -38,15 +38,7 @@ from pyoxigraph import (
 from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset, engines, vocab
-from cytoowl.serve.catalog import PagedReader
-from cytoowl.serve.loader import (
-    CATALOG_FILE,
-    FINGERPRINT,
-    BuildCatalog,
-    catalog_in_child,
-    count_in_child,
-    load_in_child,
-)
+from cytoowl.serve.browse.catalog import PagedReader
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -56,9 +48,17 @@ from cytoowl.serve.protocol import (
     is_bounded_lookup,
     shape,
 )
-from cytoowl.serve.query_worker import execute
-from cytoowl.serve.statistics import QUERIES, Stats, compute
-from cytoowl.serve.workers import PoolConfig, WorkerError, WorkerPool
+from cytoowl.serve.store.loader import (
+    CATALOG_FILE,
+    FINGERPRINT,
+    BuildCatalog,
+    catalog_in_child,
+    count_in_child,
+    load_in_child,
+)
+from cytoowl.serve.store.statistics import QUERIES, Stats, compute
+from cytoowl.serve.workers.pool import PoolConfig, WorkerError, WorkerPool
+from cytoowl.serve.workers.query_worker import execute
 from cytoowl.settings import Settings
 
 Node = NamedNode | BlankNode
@@ -157,7 +157,7 @@ class Store(ABC):
         return list(parse_query_results(result.body, QueryResultsFormat.JSON))
 
     async def catalog_file(self, build: BuildCatalog, timeout: float) -> Path:
-        """The catalog of search and browse (:mod:`cytoowl.serve.catalog`), built by
+        """The catalog of search and browse (:mod:`cytoowl.serve.browse.catalog`), built by
         ``build(path, read)``; here read page by page through :meth:`select` into a
         temporary file (a remote endpoint caps its answers)."""
         directory = Path(tempfile.mkdtemp(prefix="cytoowl-catalog-"))

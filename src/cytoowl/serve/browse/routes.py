@@ -18,13 +18,13 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from cytoowl import vocab
-from cytoowl.serve import diagrams, hierarchy, search
-from cytoowl.serve.catalog import Catalog, Term
-from cytoowl.serve.hierarchy import Hierarchy, Paging, page_href
-from cytoowl.serve.search import SearchIndex
-from cytoowl.serve.store import Store
+from cytoowl.serve.browse import diagrams, hierarchy, search
+from cytoowl.serve.browse.catalog import Catalog, Term
+from cytoowl.serve.browse.hierarchy import Hierarchy, Paging, page_href
+from cytoowl.serve.browse.search import SearchIndex
+from cytoowl.serve.store.base import Store
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parents[1] / "static"
 #: Where ``make assets`` puts YASGUI's built files (not committed; see docs/serving.md).
 YASGUI = STATIC / "vendor" / "yasgui"
 TREE_MEMBERS = 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from cytoowl.serve.protocol import GRAPH_TYPES, RESULT_TYPES
-from cytoowl.serve.statistics import Stats
+from cytoowl.serve.store.statistics import Stats
 from cytoowl.settings import Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -5,7 +5,7 @@ The release and shapes go through Oxigraph's bulk loader (as `oxigraph load`: 1M
 (:func:`cytoowl.serve.children.run_in_child`) that exits afterwards, so its memory goes back
 to the system before the server answers. Only the ontology header is read at load; the VoID
 counts (:func:`count_store`) and the catalog of search and browse
-(:mod:`cytoowl.serve.catalog`) are made the same way, once per load, after the server is up,
+(:mod:`cytoowl.serve.browse.catalog`) are made the same way, once per load, after the server is up,
 and cached beside the data, so a restart on an up-to-date store (same fingerprint) reads them.
 """
 
@@ -20,15 +20,15 @@ from pyoxigraph import DefaultGraph, NamedNode, RdfFormat
 from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset
-from cytoowl.serve import statistics
-from cytoowl.serve.catalog import Read, WholeReader
-from cytoowl.serve.children import run_in_child
-from cytoowl.serve.parts import PartsFailed, bulk_load
+from cytoowl.serve.browse.catalog import Read, WholeReader
+from cytoowl.serve.store import statistics
+from cytoowl.serve.store.parts import PartsFailed, bulk_load
+from cytoowl.serve.workers.children import run_in_child
 
 FINGERPRINT = ".cytoowl-fingerprint"  # written last: the load is complete
 OWNED = dataset.STORE_MARKER  # written first: cytoowl created this directory
 STATS = ".cytoowl-stats.json"  # the statistics of this load, counted after the server is up
-#: The catalog of search and browse (:mod:`cytoowl.serve.catalog`), built after a load; the
+#: The catalog of search and browse (:mod:`cytoowl.serve.browse.catalog`), built after a load; the
 #: version changes with its tables.
 CATALOG_FILE = ".cytoowl-catalog-v1.sqlite"
 

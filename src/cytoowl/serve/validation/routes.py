@@ -26,9 +26,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
-from cytoowl.serve.children import child_env
-from cytoowl.serve.limits import die_with_parent, limit_memory
 from cytoowl.serve.protocol.negotiation import negotiate
+from cytoowl.serve.workers.children import child_env
+from cytoowl.serve.workers.limits import die_with_parent, limit_memory
 from cytoowl.settings import Settings
 
 SLOTS = 2
