@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 
 from cytoowl.serve.browse import catalog, search
 from cytoowl.serve.browse import routes as browse
-from cytoowl.serve.store.base import EmbeddedStore, RemoteStore, StoreError
+from cytoowl.serve.errors import ServeError
+from cytoowl.serve.store.base import EmbeddedStore, RemoteStore
 from server_fixtures import FIXTURE, app_client, limited_settings, live_url, release_sources  # noqa: F401
 
 IL6 = "CYTO:0001140"
@@ -232,7 +233,8 @@ def test_catalog_over_a_remote_store_equals_the_embedded_one(live_url: str) -> N
     async def snapshot(store) -> dict:
         await store.start()
         try:
-            found = catalog.Catalog.open(await store.catalog_file(search.build_catalog, 60))
+            path = await store.derived_file(search.CATALOG_FILE, search.build_catalog, 60)
+            found = catalog.Catalog.open(path)
             return {
                 "terms": dict(found.terms.items()),
                 **{
@@ -268,11 +270,11 @@ def test_queries_are_served_while_the_catalog_is_built(monkeypatch) -> None:
     building, and search waits a bounded time, then answers 503 with Retry-After."""
     built = asyncio.Event()
 
-    async def slow_catalog(self, build, timeout):
+    async def slow_catalog(self, name, build, timeout):
         await built.wait()  # never set: the catalog is still being built
         raise AssertionError("unreachable")
 
-    monkeypatch.setattr(EmbeddedStore, "catalog_file", slow_catalog)
+    monkeypatch.setattr(EmbeddedStore, "derived_file", slow_catalog)
     default_wait = browse.WAIT_S
     monkeypatch.setattr(browse, "WAIT_S", 0.2)
     with app_client() as client:
@@ -297,10 +299,10 @@ def test_a_catalog_that_cannot_be_read_leaves_search_empty_not_broken(monkeypatc
     """A store that refuses the catalog's reads (e.g. a remote one that is down): search and
     browse answer with nothing found, never a 500."""
 
-    async def refused(self, build, timeout):
-        raise StoreError(503, "the store is down")
+    async def refused(self, name, build, timeout):
+        raise ServeError(503, "the store is down")
 
-    monkeypatch.setattr(EmbeddedStore, "catalog_file", refused)
+    monkeypatch.setattr(EmbeddedStore, "derived_file", refused)
     with app_client() as client:
         assert suggestions(client, "IL-2") == []
         assert client.get("/api/search", params={"q": "IL-2"}).json()["total"] == 0

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, NamedNode
 
+from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.store.base import EmbeddedStore, QueryRequest, RemoteStore, StoreError
+from cytoowl.serve.store.base import EmbeddedStore, QueryRequest, RemoteStore
 from cytoowl.serve.store.loader import OWNED, StoreDirError, load_store
 from cytoowl.serve.workers import query_worker
 from cytoowl.serve.workers.pool import PoolConfig, WorkerPool, WorkerStartError
@@ -65,7 +66,7 @@ def test_worker_killed_mid_query_gives_503_and_is_replaced() -> None:
         heavy = asyncio.ensure_future(store.query(QueryRequest(CARTESIAN, choose_formats(None))))
         await asyncio.sleep(0.5)
         os.kill(_busy_worker_pid(store), signal.SIGKILL)
-        with pytest.raises(StoreError) as killed:
+        with pytest.raises(ServeError) as killed:
             await heavy
         assert killed.value.status == 503 and "killed by signal 9" in killed.value.message
         assert (await store.query(ASK)).rows == 1  # the other worker answers meanwhile
@@ -81,7 +82,7 @@ async def _alive(store: EmbeddedStore, count: int) -> bool:
 
 def test_memory_limit_gives_507_and_the_worker_is_replaced() -> None:
     async def scenario(store: EmbeddedStore) -> None:
-        with pytest.raises(StoreError) as out:
+        with pytest.raises(ServeError) as out:
             await store.query(QueryRequest(HUGE_STRING, choose_formats(None)))
         assert out.value.status == 507 and "memory" in out.value.message
         assert "400 MiB" in out.value.message
@@ -278,7 +279,7 @@ def test_remote_store_streams_and_caps_and_keeps_blank_nodes_out_of_patterns() -
         store = RemoteStore(Settings(max_answer_bytes=100_000, query_timeout_s=20), url)
         await store.start()
         try:
-            with pytest.raises(StoreError) as capped:
+            with pytest.raises(ServeError) as capped:
                 await store.query(QueryRequest("SELECT ?o { ?s ?p ?o }", choose_formats(None)))
             assert capped.value.status == 507 and "100000 bytes" in capped.value.message
             before = _Endless.requests

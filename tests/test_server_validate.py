@@ -13,7 +13,8 @@ import pyoxigraph
 import pytest
 
 from cytoowl import paths
-from cytoowl.serve.validation.routes import ValidationError, Validators
+from cytoowl.serve.errors import ServeError
+from cytoowl.serve.validation.routes import Validators
 from cytoowl.settings import Settings
 from server_fixtures import app_client, live_server
 
@@ -149,9 +150,9 @@ def test_a_validator_that_fails_says_why() -> None:
     could not start under it either.)"""
     validators = Validators(Settings(worker_memory_mb=30))
 
-    async def post() -> ValidationError:
+    async def post() -> ServeError:
         try:
-            with pytest.raises(ValidationError) as caught:
+            with pytest.raises(ServeError) as caught:
                 await validators.run(EXAMPLE, "turtle")
             return caught.value
         finally:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 import pytest
 from pyoxigraph import NamedNode, Quad, Store
 
+from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import choose_formats
 from cytoowl.serve.protocol.service_policy import (
     Endpoint,
@@ -26,7 +27,7 @@ from cytoowl.serve.protocol.service_policy import (
     check_service,
     service_allowed,
 )
-from cytoowl.serve.store.base import EmbeddedStore, QueryRequest, StoreError
+from cytoowl.serve.store.base import EmbeddedStore, QueryRequest
 from cytoowl.settings import Settings
 from server_fixtures import FIXTURE, app_client
 
@@ -207,7 +208,7 @@ def test_workers_have_no_network_without_an_allow_list() -> None:
             [worker] = pool._all
             own = os.readlink("/proc/self/ns/net")
             assert os.readlink(f"/proc/{worker.process.pid}/ns/net") != own
-            with pytest.raises(StoreError) as refused:
+            with pytest.raises(ServeError) as refused:
                 await store.query(
                     QueryRequest(
                         "SELECT * { SERVICE <http://127.0.0.1:1/> {} }", choose_formats(None)

@@ -33,6 +33,7 @@ from cytoowl import formats, vocab
 from cytoowl.dataset import Example, Sources
 from cytoowl.serve.browse import routes as browse
 from cytoowl.serve.browse import terms as pages
+from cytoowl.serve.errors import ServeError
 from cytoowl.serve.http.health import add_health_routes
 from cytoowl.serve.protocol import (
     FORMAT_NAMES,
@@ -44,7 +45,7 @@ from cytoowl.serve.protocol import (
 )
 from cytoowl.serve.protocol.lookup import MAX_LOOKUP_CHARS
 from cytoowl.serve.query import service_description
-from cytoowl.serve.store.base import QueryRequest, QueryResult, Store, StoreError, open_store
+from cytoowl.serve.store.base import QueryRequest, QueryResult, Store, open_store
 from cytoowl.serve.validation.routes import Validators, add_validation_routes
 from cytoowl.settings import Settings, load_settings
 
@@ -96,7 +97,7 @@ class _State:
         log = logging.getLogger("cytoowl.serve")
         try:
             self.stats = await self.store.statistics(timeout)
-        except StoreError as exc:  # a remote store that went down
+        except ServeError as exc:  # a remote store that went down
             log.warning("no statistics: %s", exc.message)
         except Exception:  # e.g. the counting child died
             log.exception("the statistics could not be counted")
@@ -117,7 +118,7 @@ class _State:
             await asyncio.shield(self.stats_task)
         try:
             self.browser = await browse.Browser.load(self.store, timeout)
-        except StoreError as exc:  # e.g. a remote store down, or refusing deep pages
+        except ServeError as exc:  # e.g. a remote store down, or refusing deep pages
             log.warning("empty catalog: %s", exc.message)
             self.browser = browse.Browser.empty(exc.message)
         except Exception as exc:
@@ -244,7 +245,7 @@ class LookupFastPath:
         request = QueryRequest(query, formats, prefixes=pages.PREFIXES, base=base)
         try:
             result = self.state.store.lookup(request)
-        except StoreError as e:
+        except ServeError as e:
             return _store_error(e)
         return None if result is None else _answer(result, self.state.settings.row_limit)
 
@@ -325,7 +326,7 @@ def create_app(
             background = max(settings.query_timeout_s, 300)
             try:
                 state.stats = await state.store.initial_statistics(background)
-            except StoreError as exc:  # a remote store that is down: serve 503s until it is up
+            except ServeError as exc:  # a remote store that is down: serve 503s until it is up
                 logging.getLogger("cytoowl.serve").warning("no statistics: %s", exc.message)
             state.downloads = _downloads(sources)
             state.examples = sources.examples()
@@ -382,12 +383,6 @@ class _Protocol:
     format: str | None = None
 
 
-class _BadRequest(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
 async def _read_protocol(request: Request) -> _Protocol:
     """Parameters from the URL, a form body or a direct ``application/sparql-query`` body."""
     params: list[tuple[str, str]] = list(request.query_params.multi_items())
@@ -400,18 +395,18 @@ async def _read_protocol(request: Request) -> _Protocol:
             try:
                 params.append(("query", (await request.body()).decode("utf-8")))
             except UnicodeDecodeError:
-                raise _BadRequest(400, "the query is not valid UTF-8") from None
+                raise ServeError(400, "the query is not valid UTF-8") from None
         elif media == "application/sparql-update":
             params.append(("update", ""))
         else:
-            raise _BadRequest(
+            raise ServeError(
                 415,
                 f"unsupported Content-Type {media or '(none)'}: use "
                 "application/x-www-form-urlencoded or application/sparql-query",
             )
     queries = [v for k, v in params if k == "query"]
     if len(queries) > 1:
-        raise _BadRequest(400, "give exactly one query parameter")
+        raise ServeError(400, "give exactly one query parameter")
     return _Protocol(
         query=queries[0] if queries else None,
         update=any(k == "update" for k, _ in params),
@@ -428,7 +423,7 @@ def _add_sparql_routes(app: FastAPI, state: _State, templates: Jinja2Templates) 
     async def sparql(request: Request) -> Response:
         try:
             protocol = await _read_protocol(request)
-        except _BadRequest as e:
+        except ServeError as e:
             return _error(e.status, e.message)
         if protocol.update:
             return _error(403, "this endpoint is read-only: SPARQL Update is not accepted")
@@ -456,12 +451,12 @@ def _add_sparql_routes(app: FastAPI, state: _State, templates: Jinja2Templates) 
                     base=str(request.url_for("sparql")),
                 )
             )
-        except StoreError as e:
+        except ServeError as e:
             return _store_error(e)
         return _answer(result, settings.row_limit)
 
 
-def _store_error(e: StoreError) -> Response:
+def _store_error(e: ServeError) -> Response:
     return _error(e.status, e.message, {"Retry-After": "5"} if e.status == 503 else None)
 
 

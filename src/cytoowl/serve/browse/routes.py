@@ -48,8 +48,9 @@ class Browser:
 
     @classmethod
     async def load(cls, store: Store, timeout: float = 300) -> Browser:
-        """The store's catalog file (built once per store, see ``Store.catalog_file``)."""
-        return cls(Catalog.open(await store.catalog_file(search.build_catalog, timeout)))
+        """The store's catalog file (built once per store, see ``Store.derived_file``)."""
+        path = await store.derived_file(search.CATALOG_FILE, search.build_catalog, timeout)
+        return cls(Catalog.open(path))
 
     @classmethod
     def empty(cls, problem: str) -> Browser:

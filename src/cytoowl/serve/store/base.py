@@ -38,7 +38,7 @@ from pyoxigraph import (
 from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset, engines, vocab
-from cytoowl.serve.browse.catalog import PagedReader
+from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -49,28 +49,19 @@ from cytoowl.serve.protocol import (
     shape,
 )
 from cytoowl.serve.store.loader import (
-    CATALOG_FILE,
     FINGERPRINT,
-    BuildCatalog,
-    catalog_in_child,
     count_in_child,
+    derived_in_child,
+    derived_path,
     load_in_child,
 )
+from cytoowl.serve.store.readers import Build, PagedReader
 from cytoowl.serve.store.statistics import QUERIES, Stats, compute
-from cytoowl.serve.workers.pool import PoolConfig, WorkerError, WorkerPool
+from cytoowl.serve.workers.pool import PoolConfig, WorkerPool
 from cytoowl.serve.workers.query_worker import execute
 from cytoowl.settings import Settings
 
 Node = NamedNode | BlankNode
-
-
-class StoreError(Exception):
-    """A query failed; ``status`` is the HTTP status and ``message`` says what to do."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -116,7 +107,7 @@ class Store(ABC):
 
     @abstractmethod
     async def query(self, request: QueryRequest, timeout: float | None = None) -> QueryResult:
-        """Answer a protocol query under the time limit and row cap, or raise StoreError."""
+        """Answer a protocol query under the time limit and row cap, or raise ServeError."""
 
     @abstractmethod
     async def triples(
@@ -156,13 +147,13 @@ class Store(ABC):
         result = await self.query(QueryRequest(query, _JSON_ONLY), timeout)
         return list(parse_query_results(result.body, QueryResultsFormat.JSON))
 
-    async def catalog_file(self, build: BuildCatalog, timeout: float) -> Path:
-        """The catalog of search and browse (:mod:`cytoowl.serve.browse.catalog`), built by
-        ``build(path, read)``; here read page by page through :meth:`select` into a
-        temporary file (a remote endpoint caps its answers)."""
-        directory = Path(tempfile.mkdtemp(prefix="cytoowl-catalog-"))
+    async def derived_file(self, name: str, build: Build, timeout: float) -> Path:
+        """A file derived from the data (the catalog of search and browse), written by
+        ``build(path, read)`` once per store; here read page by page through :meth:`select`
+        into a temporary file (a remote endpoint caps its answers)."""
+        directory = Path(tempfile.mkdtemp(prefix="cytoowl-derived-"))
         self._catalog_dirs.append(directory)
-        path = directory / CATALOG_FILE
+        path = derived_path(directory, name)
         loop = asyncio.get_running_loop()
         reader = PagedReader(lambda q: self.select(q, timeout), self.settings.row_limit, loop)
         await asyncio.to_thread(build, path, reader)
@@ -190,14 +181,14 @@ class Store(ABC):
         """True when the store answers a trivial query within a few seconds."""
         try:
             await self.query(QueryRequest("ASK {}", _JSON_ONLY), timeout=5)
-        except StoreError:
+        except ServeError:
             return False
         return True
 
 
 def _result(header: dict[str, Any], body: bytes) -> QueryResult:
     if header["status"] != 200:
-        raise StoreError(header["status"], header["error"])
+        raise ServeError(header["status"], header["error"])
     return QueryResult(body, header["media_type"], header["rows"], header["truncated"])
 
 
@@ -307,18 +298,15 @@ class EmbeddedStore(Store):
         found = self.lookup(request)
         if found is not None:
             return found
-        try:
-            header, body = await self._pool.run(
-                self._job(request), timeout or self.settings.query_timeout_s
-            )
-        except WorkerError as e:
-            raise StoreError(e.status, e.message) from None
+        header, body = await self._pool.run(
+            self._job(request), timeout or self.settings.query_timeout_s
+        )
         return _result(header, body)
 
-    async def catalog_file(self, build: BuildCatalog, timeout: float) -> Path:
+    async def derived_file(self, name: str, build: Build, timeout: float) -> Path:
         # Built once per load, beside the data, in a child process (its memory goes back
         # when it exits), reading the store in one pass per query; reused on restart.
-        return await catalog_in_child(self.directory, build)
+        return await derived_in_child(self.directory, name, build)
 
     async def triples(
         self, subject: Node | None, predicate: NamedNode | None, obj: Any, limit: int
@@ -366,7 +354,7 @@ class RemoteStore(Store):
     async def _post(
         self, query: str, request: QueryRequest | None, timeout: float | None
     ) -> tuple[str, bytes, dict[str, str]]:
-        """(media type, body, headers) of the engine's answer, or StoreError."""
+        """(media type, body, headers) of the engine's answer, or ServeError."""
         assert self._client is not None, "store not started"
         given = request is not None and (request.default_graphs or request.named_graphs)
         default = request.default_graphs if given and request else self.graphs
@@ -392,23 +380,23 @@ class RemoteStore(Store):
                     # stop past the byte cap instead of downloading it all
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > cap:
-                        raise StoreError(507, _too_large(cap))
+                        raise ServeError(507, _too_large(cap))
                     body = bytearray()
                     async for chunk in response.aiter_bytes():
                         body += chunk
                         if len(body) > cap:
-                            raise StoreError(507, _too_large(cap))
+                            raise ServeError(507, _too_large(cap))
         except (TimeoutError, httpx.TimeoutException):
-            raise StoreError(504, f"the remote store did not answer within {limit:g} s") from None
+            raise ServeError(504, f"the remote store did not answer within {limit:g} s") from None
         except httpx.HTTPError as e:
-            raise StoreError(
+            raise ServeError(
                 503, f"the remote store at {self.url} is unavailable ({e}); retry later"
             ) from None
         text = bytes(body).decode("utf-8", "replace").strip()[:2000]
         if response.status_code == 400:
-            raise StoreError(400, f"query rejected by the store: {text}")
+            raise ServeError(400, f"query rejected by the store: {text}")
         if response.status_code != 200:
-            raise StoreError(503, f"the remote store answered HTTP {response.status_code}: {text}")
+            raise ServeError(503, f"the remote store answered HTTP {response.status_code}: {text}")
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         return media, bytes(body), dict(response.headers)
 
@@ -418,7 +406,7 @@ class RemoteStore(Store):
                 check_service, request.query, self.settings.service_allowlist, request.base
             )
         except QueryRefused as e:
-            raise StoreError(403, str(e)) from None
+            raise ServeError(403, str(e)) from None
         media, body, headers = await self._post(request.query, request, timeout)
         return await self._in_thread(self._reshape, media, body, headers, request)
 
@@ -430,18 +418,18 @@ class RemoteStore(Store):
         syntax = RdfFormat.from_media_type(media) or RdfFormat.N_TRIPLES
         return parse(body, syntax)
 
-    def _parse_all(self, media: str, body: bytes) -> list[Any] | StoreError:
+    def _parse_all(self, media: str, body: bytes) -> list[Any] | ServeError:
         """Every solution or triple, or the error. Returned, not raised: a pyoxigraph object
         must be dropped by the thread that made it, and a raised error's traceback would
         carry one to the event loop's thread (where dropping it aborts the process)."""
         try:
             return list(self._parse(media, body))
         except (SyntaxError, ValueError) as e:
-            return StoreError(502, f"the remote store sent an unreadable answer: {e}")
+            return ServeError(502, f"the remote store sent an unreadable answer: {e}")
 
     def _reshape(
         self, media: str, body: bytes, headers: dict[str, str], request: QueryRequest
-    ) -> QueryResult | StoreError:
+    ) -> QueryResult | ServeError:
         try:
             shaped = shape(
                 self._parse(media, body),
@@ -451,11 +439,11 @@ class RemoteStore(Store):
                 self.settings.max_answer_bytes,
             )
         except NotAcceptable as e:
-            return StoreError(406, f"no acceptable media type for a {e} result")
+            return ServeError(406, f"no acceptable media type for a {e} result")
         except AnswerTooLarge as e:
-            return StoreError(507, str(e))
+            return ServeError(507, str(e))
         except (SyntaxError, ValueError) as e:
-            return StoreError(502, f"the remote store sent an unreadable answer: {e}")
+            return ServeError(502, f"the remote store sent an unreadable answer: {e}")
         # A cytoowl server upstream may have capped already: pass its announcement on; an
         # engine's own cap (Virtuoso's ResultSetMaxRows) shows as exactly that many rows.
         capped = self.engine.result_cap is not None and shaped.rows >= self.engine.result_cap
@@ -465,7 +453,7 @@ class RemoteStore(Store):
     @staticmethod
     async def _in_thread(function: Any, *args: Any) -> Any:
         answer = await asyncio.to_thread(function, *args)
-        if isinstance(answer, StoreError):
+        if isinstance(answer, ServeError):
             raise answer
         return answer
 

@@ -26,6 +26,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
+from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol.negotiation import negotiate
 from cytoowl.serve.workers.children import child_env
 from cytoowl.serve.workers.limits import die_with_parent, limit_memory
@@ -46,12 +47,6 @@ REPORT_TYPES = ["application/ld+json", "text/turtle", "text/html"]
 STDERR_LINES = 20
 #: The longest line a validator answers (a report of every result, as Turtle and JSON-LD).
 ANSWER_LIMIT = 1 << 30
-
-
-class ValidationError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
 
 
 def _prepare_child(megabytes: int) -> None:  # runs in the child before exec
@@ -139,7 +134,7 @@ class Validators:
         return _Validator(process)
 
     async def run(self, body: bytes, fmt: str) -> dict[str, Any]:
-        """Validate ``body`` in a validation process; the outcome, or :class:`ValidationError`."""
+        """Validate ``body`` in a validation process; the outcome, or :class:`ServeError`."""
         timeout = self.settings.validate_timeout_s
         deadline = asyncio.get_running_loop().time() + timeout
         self._slots = self._slots or asyncio.Semaphore(SLOTS)
@@ -147,9 +142,7 @@ class Validators:
             async with asyncio.timeout_at(deadline):
                 await self._slots.acquire()
         except TimeoutError:
-            raise ValidationError(
-                503, f"all validation slots stayed busy for {timeout:g} s"
-            ) from None
+            raise ServeError(503, f"all validation slots stayed busy for {timeout:g} s") from None
         try:
             return await self._run(body, fmt, deadline)
         finally:
@@ -172,13 +165,13 @@ class Validators:
             if validator is not None:
                 await validator.stop()
             timeout = self.settings.validate_timeout_s
-            raise ValidationError(
+            raise ServeError(
                 504, f"validation stopped at the time limit of {timeout:g} s; send less data"
             ) from None
         except (EOFError, ConnectionError, ValueError):
             assert validator is not None
             message = await validator.death(self.settings.worker_memory_mb)
-            raise ValidationError(503, message + "; the data was not validated") from None
+            raise ServeError(503, message + "; the data was not validated") from None
         except BaseException:  # cancelled (client gone, shutdown): the process is mid-job
             if validator is not None:
                 await asyncio.shield(validator.stop())
@@ -187,9 +180,9 @@ class Validators:
             self._busy.discard(validator)  # type: ignore[arg-type]
         self._idle.append(validator)
         if "failure" in outcome:
-            raise ValidationError(500, f"validation failed: {outcome['failure']}")
+            raise ServeError(500, f"validation failed: {outcome['failure']}")
         if "error" in outcome:
-            raise ValidationError(400, f"unusable input: {outcome['error']}")
+            raise ServeError(400, f"unusable input: {outcome['error']}")
         return outcome
 
     async def close(self) -> None:
@@ -212,10 +205,10 @@ async def _posted(request: Request) -> tuple[bytes, str, bool]:
         if not body.strip():
             body = str(form.get("data") or "").encode("utf-8")
         if fmt not in FORM_FORMATS:
-            raise ValidationError(400, f"unknown format '{fmt}': use {', '.join(FORM_FORMATS)}")
+            raise ServeError(400, f"unknown format '{fmt}': use {', '.join(FORM_FORMATS)}")
         return body, fmt, True
     if media not in MEDIA:
-        raise ValidationError(
+        raise ServeError(
             415,
             f"unsupported Content-Type {media or '(none)'}: send text/turtle, "
             "application/ld+json or application/n-triples (or the form of GET /validate)",
@@ -240,7 +233,7 @@ def add_validation_routes(app: FastAPI, validators: Validators, templates: Jinja
         try:
             body, fmt, form = await _posted(request)
             outcome = await validators.run(body, fmt)
-        except ValidationError as exc:
+        except ServeError as exc:
             if html or "form" in request.headers.get("content-type", ""):
                 return page(request, exc.status, error=exc.message)
             return Response(exc.message + "\n", exc.status, media_type="text/plain")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cytoowl.serve.errors import ServeError
 from cytoowl.serve.workers.children import child_env
 
 log = logging.getLogger("cytoowl.serve.workers.pool")
@@ -29,15 +30,6 @@ _LENGTH = struct.Struct("!Q")
 
 class WorkerStartError(Exception):
     """A worker could not be started (it exited, or was not ready in time)."""
-
-
-class WorkerError(Exception):
-    """A job could not be answered; ``status`` is the HTTP status to report."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(eq=False)  # hashed by identity
@@ -186,22 +178,22 @@ class WorkerPool:
             self.failure,
         )
 
-    def _died(self, worker: _Worker) -> WorkerError:
+    def _died(self, worker: _Worker) -> ServeError:
         code = worker.process.returncode
         self._replace(worker)
         if code == -signal.SIGABRT and self.config.memory_mb:
-            return WorkerError(
+            return ServeError(
                 507,
                 "the query ran out of memory (limit "
                 f"{self.config.memory_mb} MiB per query worker); narrow it",
             )
         how = f"was killed by signal {-code}" if code is not None and code < 0 else "died"
-        return WorkerError(503, f"the query worker {how}; the query was not answered, retry")
+        return ServeError(503, f"the query worker {how}; the query was not answered, retry")
 
     async def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
         """Run a job; 503 if no worker frees up in time, 504 if the query overruns."""
         if not self._all and not self._spawning:
-            raise WorkerError(503, f"no query worker is running: {self.failure or 'stopped'}")
+            raise ServeError(503, f"no query worker is running: {self.failure or 'stopped'}")
         deadline = asyncio.get_running_loop().time() + timeout
         try:
             async with asyncio.timeout_at(deadline):
@@ -209,7 +201,7 @@ class WorkerPool:
                 while worker not in self._all:  # died while idle: its watcher replaces it
                     worker = await self._idle.get()
         except TimeoutError:
-            raise WorkerError(
+            raise ServeError(
                 503, f"all {self.size} query workers stayed busy for {timeout:g} s; retry later"
             ) from None
         try:
@@ -219,7 +211,7 @@ class WorkerPool:
                 body = await worker.receive()
         except TimeoutError:
             self._replace(worker)
-            raise WorkerError(
+            raise ServeError(
                 504,
                 f"query stopped at the time limit of {timeout:g} s; "
                 "narrow it (LIMIT, more specific patterns) or ask for a longer limit",
