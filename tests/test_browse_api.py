@@ -10,10 +10,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from cytoowl.serve.browse import browser as browse
 from cytoowl.serve.browse import catalog, search
-from cytoowl.serve.browse import routes as browse
 from cytoowl.serve.errors import ServeError
-from cytoowl.serve.store.base import EmbeddedStore, RemoteStore
+from cytoowl.serve.store.embedded import EmbeddedStore
+from cytoowl.serve.store.remote import RemoteStore
 from server_fixtures import FIXTURE, app_client, limited_settings, live_url, release_sources  # noqa: F401
 
 IL6 = "CYTO:0001140"

@@ -19,7 +19,8 @@ from cytoowl.publish.load import LoadError, load
 from cytoowl.publish.rdffiles import InputError, rdf_file
 from cytoowl.queryfiles import read_query_dir
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.store.base import EmbeddedStore, QueryRequest
+from cytoowl.serve.store.base import QueryRequest
+from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.store.loader import load_store
 from cytoowl.settings import Settings
 from server_fixtures import FIXTURE, release_sources  # noqa: F401 - fixture

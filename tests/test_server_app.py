@@ -16,7 +16,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 from cytoowl import dataset, vocab
 from cytoowl.serve.app import create_app
 from cytoowl.serve.query import service_description
-from cytoowl.serve.store.base import EmbeddedStore
+from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.store.statistics import Stats
 from cytoowl.settings import Settings
 from server_fixtures import (

@@ -16,8 +16,10 @@ from pyoxigraph import BlankNode, NamedNode
 
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.store.base import EmbeddedStore, QueryRequest, RemoteStore
+from cytoowl.serve.store.base import QueryRequest
+from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.store.loader import OWNED, StoreDirError, load_store
+from cytoowl.serve.store.remote import RemoteStore
 from cytoowl.serve.workers import query_worker
 from cytoowl.serve.workers.pool import PoolConfig, WorkerPool, WorkerStartError
 from cytoowl.settings import Settings

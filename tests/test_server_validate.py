@@ -14,7 +14,7 @@ import pytest
 
 from cytoowl import paths
 from cytoowl.serve.errors import ServeError
-from cytoowl.serve.validation.routes import Validators
+from cytoowl.serve.workers.validators import Validators
 from cytoowl.settings import Settings
 from server_fixtures import app_client, live_server
 

@@ -27,7 +27,8 @@ from cytoowl.serve.protocol.service_policy import (
     check_service,
     service_allowed,
 )
-from cytoowl.serve.store.base import EmbeddedStore, QueryRequest
+from cytoowl.serve.store.base import QueryRequest
+from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.settings import Settings
 from server_fixtures import FIXTURE, app_client
 

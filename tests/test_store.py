@@ -15,8 +15,10 @@ from cytoowl.serve.browse.catalog import Catalog
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import choose_formats
 from cytoowl.serve.store import loader
-from cytoowl.serve.store.base import EmbeddedStore, QueryRequest, RemoteStore, Store
+from cytoowl.serve.store.base import QueryRequest, Store
+from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.store.loader import load_store
+from cytoowl.serve.store.remote import RemoteStore
 from cytoowl.serve.store.statistics import Stats
 from cytoowl.settings import Settings
 from server_fixtures import CARTESIAN, FIXTURE, IL2, live_url  # noqa: F401 - fixture

@@ -10,14 +10,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 
 
-def add_health_routes(app: FastAPI, state: Any) -> None:
-    """``state`` has ``store`` (a :class:`cytoowl.serve.store.Store`) and ``stats``."""
+class _Browser(Protocol):
+    problem: str | None
+
+
+class _Stats(Protocol):
+    version: str
+
+
+class _Store(Protocol):
+    async def ready(self) -> tuple[bool, str]: ...
+
+
+class HealthState(Protocol):
+    """What health and readiness read of the server's state."""
+
+    @property
+    def store(self) -> _Store: ...
+
+    @property
+    def stats(self) -> _Stats: ...
+
+    @property
+    def browser(self) -> _Browser | None: ...
+
+
+def add_routes(app: FastAPI, state: HealthState) -> None:
 
     @app.get("/health")
     async def health() -> Response:

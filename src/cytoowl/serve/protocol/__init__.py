@@ -12,6 +12,7 @@ from cytoowl.serve.protocol.negotiation import (
     FORMAT_NAMES,
     GRAPH_TYPES,
     HTML,
+    RDF_OFFERS,
     RESULT_TYPES,
     Formats,
     choose_formats,
@@ -19,14 +20,22 @@ from cytoowl.serve.protocol.negotiation import (
     negotiate,
     parse_accept,
 )
-from cytoowl.serve.protocol.results import AnswerTooLarge, NotAcceptable, Shaped, shape
+from cytoowl.serve.protocol.results import (
+    ANSWER_PREFIXES,
+    AnswerTooLarge,
+    NotAcceptable,
+    Shaped,
+    shape,
+)
 from cytoowl.serve.protocol.service_policy import QueryRefused, check_service, service_allowed
 
 __all__ = [
+    "ANSWER_PREFIXES",
     "BOOLEAN_TYPES",
     "FORMAT_NAMES",
     "GRAPH_TYPES",
     "HTML",
+    "RDF_OFFERS",
     "RESULT_TYPES",
     "AnswerTooLarge",
     "Formats",

@@ -48,6 +48,9 @@ FORMAT_NAMES: dict[str, str] = {
     "html": "text/html",
 }
 HTML = "text/html"
+#: The RDF media types offered for pages and descriptions (term pages, the Service
+#: Description), in preference order after HTML.
+RDF_OFFERS = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 # CSV and TSV define no boolean result, so ASK is offered the others only.
 BOOLEAN_TYPES = [
     t for t, f in RESULT_TYPES.items() if f not in (QueryResultsFormat.CSV, QueryResultsFormat.TSV)

@@ -14,9 +14,12 @@ from pyoxigraph import (
     serialize,
 )
 
+from cytoowl import vocab
 from cytoowl.serve.protocol.negotiation import GRAPH_TYPES, RESULT_TYPES, Formats
 
 UNLIMITED = 2**62
+#: Prefix bindings of the RDF the server writes (CONSTRUCT answers, term pages).
+ANSWER_PREFIXES = vocab.bindings(*vocab.ANSWER_BINDINGS)
 
 
 class NotAcceptable(Exception):

@@ -1,6 +1,6 @@
 """A small pool of killable query worker processes, driven from the asyncio event loop.
 
-Each worker (:mod:`cytoowl.query_worker`) holds a read-only handle on the same on-disk
+Each worker (:mod:`cytoowl.serve.workers.query_worker`) holds a read-only handle on the same on-disk
 store, so a worker starts in a fraction of a second and the data is shared through the
 page cache. The event loop never blocks: jobs and answers travel over the workers'
 pipes as asyncio streams. At the time limit the worker is killed (the only way to stop a
