@@ -14,18 +14,16 @@ import contextlib
 import json
 import logging
 import signal
-import struct
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cytoowl.serve.errors import ServeError
-from cytoowl.serve.workers.children import child_env
+from cytoowl.serve.workers import frames
+from cytoowl.serve.workers.children import launch
 
 log = logging.getLogger("cytoowl.serve.workers.pool")
-_LENGTH = struct.Struct("!Q")
 
 
 class WorkerStartError(Exception):
@@ -39,13 +37,12 @@ class _Worker:
     async def send(self, job: dict[str, Any]) -> None:
         data = json.dumps(job).encode()
         assert self.process.stdin is not None
-        self.process.stdin.write(_LENGTH.pack(len(data)) + data)
+        self.process.stdin.write(frames.pack(data))
         await self.process.stdin.drain()
 
     async def receive(self) -> bytes:
         assert self.process.stdout is not None
-        head = await self.process.stdout.readexactly(_LENGTH.size)
-        return await self.process.stdout.readexactly(_LENGTH.unpack(head)[0])
+        return await frames.receive(self.process.stdout)
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -91,22 +88,16 @@ class WorkerPool:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        # An out-of-memory abort logs one line, not a backtrace.
-        env = child_env(RUST_BACKTRACE="0")
         config = {
             "store": str(self.config.store_dir),
             "allowlist": list(self.config.allowlist),
             "memory_mb": self.config.memory_mb,
             "nice": self.config.nice,
         }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "cytoowl.serve.workers.query_worker",
-            json.dumps(config),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            env=env,
+        # The worker caps its own memory once its network is gone (it must unshare first);
+        # an out-of-memory abort logs one line, not a backtrace.
+        process = await launch(
+            "cytoowl.serve.workers.query_worker", json.dumps(config), RUST_BACKTRACE="0"
         )
         worker = _Worker(process)
         try:

@@ -13,14 +13,11 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import functools
 import json
-import sys
 from typing import Any
 
 from cytoowl.serve.errors import ServeError
-from cytoowl.serve.workers.children import child_env
-from cytoowl.serve.workers.limits import die_with_parent, limit_memory
+from cytoowl.serve.workers.children import launch
 from cytoowl.settings import Settings
 
 SLOTS = 2
@@ -28,11 +25,6 @@ SLOTS = 2
 STDERR_LINES = 20
 #: The longest line a validator answers (a report of every result, as Turtle and JSON-LD).
 ANSWER_LIMIT = 1 << 30
-
-
-def _prepare_child(megabytes: int) -> None:  # runs in the child before exec
-    limit_memory(megabytes)  # 0: no cap
-    die_with_parent()
 
 
 class _Validator:
@@ -104,17 +96,12 @@ class Validators:
         self._busy: set[_Validator] = set()
 
     async def _start(self) -> _Validator:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
+        process = await launch(
             "cytoowl.validate.worker",
             "request body",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env=child_env(),
-            limit=ANSWER_LIMIT,
-            preexec_fn=functools.partial(_prepare_child, self.settings.worker_memory_mb),
+            stderr=True,
+            memory_mb=self.settings.worker_memory_mb,
+            line_limit=ANSWER_LIMIT,
         )
         self.started += 1
         return _Validator(process)
