@@ -17,6 +17,7 @@ from cytoowl.serve.protocol.negotiation import (
     Formats,
     choose_formats,
     content_type,
+    media_type,
     negotiate,
     parse_accept,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "choose_formats",
     "content_type",
     "is_bounded_lookup",
+    "media_type",
     "negotiate",
     "parse_accept",
     "service_allowed",

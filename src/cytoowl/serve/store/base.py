@@ -27,7 +27,7 @@ from pyoxigraph import (
 
 from cytoowl import vocab
 from cytoowl.serve.errors import ServeError
-from cytoowl.serve.protocol import Formats
+from cytoowl.serve.protocol import Formats, media_type
 from cytoowl.serve.store.loader import derived_path
 from cytoowl.serve.store.readers import Build, PagedReader
 from cytoowl.serve.store.statistics import QUERIES, Stats, compute
@@ -58,7 +58,8 @@ class QueryResult:
 
 RDFS_LABEL = vocab.RDFS + "label"
 _ANNOTATED_SOURCE = vocab.OWL + "annotatedSource"
-_JSON_ONLY = Formats("application/sparql-results+json", "application/sparql-results+json", None)
+_JSON = media_type(QueryResultsFormat.JSON)
+_JSON_ONLY = Formats(_JSON, _JSON, None)
 
 
 class Store(ABC):

@@ -26,7 +26,14 @@ from pyoxigraph import (
 
 from cytoowl import dataset, engines
 from cytoowl.serve.errors import ServeError
-from cytoowl.serve.protocol import AnswerTooLarge, NotAcceptable, QueryRefused, check_service, shape
+from cytoowl.serve.protocol import (
+    AnswerTooLarge,
+    NotAcceptable,
+    QueryRefused,
+    check_service,
+    media_type,
+    shape,
+)
 from cytoowl.serve.store.base import (
     _ANNOTATED_SOURCE,
     _DESCRIBE,
@@ -221,7 +228,7 @@ class RemoteStore(Store):
 
 
 _FORM = "application/x-www-form-urlencoded"
-_JSON = "application/sparql-results+json"
+_JSON = media_type(QueryResultsFormat.JSON)
 # Strings, IRIs and comments are skipped so a keyword inside them is not taken for the form.
 _FORM_TOKENS = re.compile(
     r'"""[\s\S]*?"""'
@@ -253,9 +260,8 @@ def _valid_blank_nodes(body: bytes) -> bytes:
     return json.dumps(data).encode()
 
 
-_GRAPH_ACCEPT = "application/n-triples;q=0.8, text/turtle;q=0.7"
+_GRAPH_ACCEPT = f"{media_type(RdfFormat.N_TRIPLES)};q=0.8, {media_type(RdfFormat.TURTLE)};q=0.7"
 _RESULT_FORMATS = {
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
+    media_type(f): f
+    for f in (QueryResultsFormat.TSV, QueryResultsFormat.JSON, QueryResultsFormat.XML)
 }

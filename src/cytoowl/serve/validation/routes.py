@@ -14,21 +14,19 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
+from pyoxigraph import RdfFormat
 
-from cytoowl.serve.errors import ServeError
-from cytoowl.serve.protocol.negotiation import negotiate
+from cytoowl.serve.errors import ServeError, plain_error
+from cytoowl.serve.protocol.negotiation import GRAPH_TYPES, HTML, media_type, negotiate
 from cytoowl.serve.workers.validators import Validators
 
-# Content-Type of a direct POST -> the worker's format name.
-MEDIA = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-}
-FORM_FORMATS = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples"}
-REPORT_TYPES = ["application/ld+json", "text/turtle", "text/html"]
+#: The syntaxes a body may be in (the validator's ``--format`` name, as the form offers them).
+POSTED = {RdfFormat.TURTLE: "turtle", RdfFormat.JSON_LD: "json-ld", RdfFormat.N_TRIPLES: "nt"}
+# Content-Type of a direct POST -> the worker's format name (every name the server's table
+# has for these syntaxes).
+MEDIA = {media: POSTED[fmt] for media, fmt in GRAPH_TYPES.items() if fmt in POSTED}
+FORM_FORMATS = {name: fmt.name for fmt, name in POSTED.items()}
+REPORT_TYPES = [media_type(RdfFormat.JSON_LD), media_type(RdfFormat.TURTLE), HTML]
 
 
 async def _posted(request: Request) -> tuple[bytes, str, bool]:
@@ -68,19 +66,21 @@ def add_routes(app: FastAPI, validators: Validators, templates: Jinja2Templates)
 
     @app.post("/validate")
     async def validate(request: Request) -> Response:
-        html = negotiate(request.headers.get("accept"), REPORT_TYPES) == "text/html"
+        html = negotiate(request.headers.get("accept"), REPORT_TYPES) == HTML
         try:
             body, fmt, form = await _posted(request)
             outcome = await validators.run(body, fmt)
         except ServeError as exc:
             if html or "form" in request.headers.get("content-type", ""):
                 return page(request, exc.status, error=exc.message)
-            return Response(exc.message + "\n", exc.status, media_type="text/plain")
-        chosen = "text/html" if form else negotiate(request.headers.get("accept"), REPORT_TYPES)
-        if chosen == "text/html":
+            return plain_error(exc.status, exc.message)
+        chosen = HTML if form else negotiate(request.headers.get("accept"), REPORT_TYPES)
+        if chosen == HTML:
             return page(request, outcome=outcome, data=body.decode("utf-8", "replace"))
-        if chosen == "text/turtle":
-            return Response(outcome["turtle"], media_type="text/turtle")
         if chosen is None:
-            return Response("406: offer application/ld+json, text/turtle or text/html\n", 406)
-        return Response(outcome["jsonld"], media_type="application/ld+json")
+            return plain_error(
+                406, "no acceptable report format; offered: " + ", ".join(REPORT_TYPES)
+            )
+        # The report in the syntax chosen: Turtle, else JSON-LD.
+        report = outcome["turtle"] if GRAPH_TYPES[chosen] == RdfFormat.TURTLE else outcome["jsonld"]
+        return Response(report, media_type=chosen)
