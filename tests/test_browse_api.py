@@ -230,6 +230,7 @@ def test_query_page_falls_back_without_yasgui(release, monkeypatch, tmp_path) ->
 # --- the snapshot over either store ---------------------------------------------------------
 
 
+@pytest.mark.slow  # a live server
 def test_catalog_over_a_remote_store_equals_the_embedded_one(live_url: str) -> None:  # noqa: F811
     async def snapshot(store) -> dict:
         await store.start()

@@ -67,7 +67,9 @@ def test_cl_fixture_terms_come_from_the_reference_snapshot() -> None:
         assert edge["axiom"] in ("SubClassOf", "EquivalentClasses genus"), edge
 
 
-@pytest.fixture(params=["oxigraph-cli", "pyoxigraph"])
+@pytest.fixture(
+    params=[pytest.param("oxigraph-cli", marks=pytest.mark.slow), "pyoxigraph"]  # slow: a CLI
+)
 def loader(request, monkeypatch) -> str:
     """Both loaders: Oxigraph's CLI (when installed) and pyoxigraph's bulk_load."""
     import cytoowl.publish.load as module

@@ -41,6 +41,7 @@ def _whole(path: Path) -> set:
     return _canonical(store)
 
 
+@pytest.mark.slow  # the real release, cut three ways
 @pytest.mark.usefixtures("small_parts")
 @pytest.mark.parametrize("count", [2, 3, 7])
 def test_release_in_parts_has_the_quads_of_the_whole_file(count: int) -> None:

@@ -114,6 +114,7 @@ def _engine() -> Store:
     return store
 
 
+@pytest.mark.slow  # proves the engine would reach out: a fixed fact of the engine
 @pytest.mark.parametrize(("name", "template", "calls"), SHAPES, ids=IDS)
 def test_shape_reaches_the_network_when_unchecked(
     listener: Listener, name: str, template: str, calls: bool
@@ -203,12 +204,12 @@ def test_workers_have_no_network_without_an_allow_list() -> None:
         store = EmbeddedStore(Settings(workers=1), FIXTURE)
         await store.start()
         try:
-            pool = store._pool
+            pool = store.pool
             assert pool is not None
             assert pool.network == "isolated", pool.network
-            [worker] = pool._all
+            [pid] = pool.pids()
             own = os.readlink("/proc/self/ns/net")
-            assert os.readlink(f"/proc/{worker.process.pid}/ns/net") != own
+            assert os.readlink(f"/proc/{pid}/ns/net") != own
             with pytest.raises(ServeError) as refused:
                 await store.query(
                     QueryRequest(

@@ -50,6 +50,11 @@ class EmbeddedStore(Store):
         self._stats: Stats | None = None
 
     @property
+    def pool(self) -> WorkerPool | None:
+        """The query workers (None before :meth:`start`)."""
+        return self._pool
+
+    @property
     def directory(self) -> Path:
         if self.settings.store_dir:
             return Path(self.settings.store_dir)

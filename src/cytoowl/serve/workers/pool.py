@@ -60,6 +60,8 @@ class PoolConfig:
     start_timeout_s: float = 60.0
     restart_attempts: int = 5
     nice: int = 0
+    #: The first wait before a restart is tried again (it doubles, up to 8 s).
+    restart_backoff_s: float = 0.25
 
 
 class WorkerPool:
@@ -83,6 +85,25 @@ class WorkerPool:
     def alive(self) -> int:
         """Workers running now (idle or busy)."""
         return len(self._all)
+
+    @property
+    def restarting(self) -> bool:
+        """Whether a replacement is being started (or waits to be tried again)."""
+        return bool(self._spawning)
+
+    def pids(self) -> list[int]:
+        """The process ids of the workers running now."""
+        return [worker.process.pid for worker in self._all]
+
+    def busy_pids(self) -> list[int]:
+        """The process ids of the workers answering a job now."""
+        idle = set(self._idle._queue)  # type: ignore[attr-defined]
+        return [worker.process.pid for worker in self._all if worker not in idle]
+
+    async def settled(self) -> None:
+        """Wait until no replacement is being started: each has started or been given up."""
+        while self._spawning:
+            await asyncio.gather(*self._spawning, return_exceptions=True)
 
     async def start(self) -> None:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
@@ -148,7 +169,7 @@ class WorkerPool:
     async def _respawn(self, old: _Worker) -> None:
         """Start a replacement, retrying with exponential backoff a bounded number of times."""
         await old.process.wait()
-        delay = 0.25
+        delay = self.config.restart_backoff_s
         for attempt in range(1, self.config.restart_attempts + 1):
             if self._closed:
                 return
