@@ -1,12 +1,18 @@
 """The shape of ``serve/``: packages by job, arrows one way, no circle and none hidden.
 
 Read from the source with :mod:`ast` (nothing is imported), every ``import`` counted wherever
-it stands, so an import moved into a function to dodge a circle is still an arrow here.
+it stands, so an import moved into a function to dodge a circle is still an arrow here. The
+sources are parsed in a fresh interpreter (this file run as a script): in a pytest process
+where hypothesis has moved the recursion limit, CPython 3.11.7's ``ast.parse`` can fail with
+"AST constructor recursion depth mismatch".
 """
 
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,7 +79,38 @@ def _imports(name: str, path: Path) -> list[tuple[str, bool]]:
     return out
 
 
-GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
+def _graph() -> dict[str, list[tuple[str, bool]]]:
+    return {name: _imports(name, path) for name, path in MODULES.items()}
+
+
+def _constants(name: str) -> list[str]:
+    """The modules that assign ``name`` at their top level."""
+    return [
+        module
+        for module, path in MODULES.items()
+        if any(
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+            for node in ast.parse(path.read_text()).body
+        )
+    ]
+
+
+def _read_in_a_fresh_interpreter() -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    return json.loads(out)
+
+
+if __name__ == "__main__":
+    print(json.dumps({"graph": _graph(), "owners": {"QUERIES": _constants("QUERIES")}}))
+    sys.exit(0)
+
+READ = _read_in_a_fresh_interpreter()
+GRAPH: dict[str, list[tuple[str, bool]]] = {
+    module: [(target, local) for target, local in edges] for module, edges in READ["graph"].items()
+}
 
 
 def _package(module: str) -> str | None:
@@ -136,13 +173,5 @@ def test_no_circle_between_modules() -> None:
 
 @pytest.mark.parametrize("name", ["QUERIES"])
 def test_no_two_modules_export_the_same_constant(name: str) -> None:
-    owners = [
-        module
-        for module, path in MODULES.items()
-        if any(
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
-            for node in ast.parse(path.read_text()).body
-        )
-    ]
+    owners = READ["owners"][name]
     assert len(owners) <= 1, owners

@@ -25,7 +25,7 @@ from cytoowl.serve.protocol.results import (
     ANSWER_PREFIXES,
     AnswerTooLarge,
     NotAcceptable,
-    Shaped,
+    QueryResult,
     shape,
 )
 from cytoowl.serve.protocol.service_policy import QueryRefused, check_service, service_allowed
@@ -42,7 +42,7 @@ __all__ = [
     "Formats",
     "NotAcceptable",
     "QueryRefused",
-    "Shaped",
+    "QueryResult",
     "check_service",
     "choose_formats",
     "content_type",

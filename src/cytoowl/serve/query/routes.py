@@ -26,13 +26,14 @@ from cytoowl.serve.protocol import (
     GRAPH_TYPES,
     HTML,
     RDF_OFFERS,
+    QueryResult,
     choose_formats,
     content_type,
     negotiate,
 )
 from cytoowl.serve.protocol.lookup import MAX_LOOKUP_CHARS
 from cytoowl.serve.query import service_description
-from cytoowl.serve.store.base import QueryRequest, QueryResult, Store
+from cytoowl.serve.store.base import QueryRequest, Store
 from cytoowl.serve.store.statistics import Stats
 from cytoowl.settings import Settings
 

@@ -27,7 +27,7 @@ from pyoxigraph import (
 
 from cytoowl import vocab
 from cytoowl.serve.errors import ServeError
-from cytoowl.serve.protocol import Formats, media_type
+from cytoowl.serve.protocol import Formats, QueryResult, media_type
 from cytoowl.serve.store.loader import derived_path
 from cytoowl.serve.store.readers import Build, PagedReader
 from cytoowl.serve.store.statistics import QUERIES, Stats, compute
@@ -46,14 +46,6 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = ()
     prefixes: dict[str, str] | None = None
     base: str | None = None  # the endpoint's URL: relative IRIs in the query resolve against it
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    body: bytes
-    media_type: str
-    rows: int
-    truncated: bool
 
 
 RDFS_LABEL = vocab.RDFS + "label"

@@ -20,8 +20,8 @@ from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset
 from cytoowl.serve.errors import ServeError
-from cytoowl.serve.protocol import is_bounded_lookup
-from cytoowl.serve.store.base import Node, QueryRequest, QueryResult, Store
+from cytoowl.serve.protocol import QueryResult, is_bounded_lookup
+from cytoowl.serve.store.base import Node, QueryRequest, Store
 from cytoowl.serve.store.loader import FINGERPRINT, count_in_child, derived_in_child, load_in_child
 from cytoowl.serve.store.readers import Build
 from cytoowl.serve.store.statistics import Stats
@@ -33,7 +33,7 @@ from cytoowl.settings import Settings
 def _result(header: dict[str, Any], body: bytes) -> QueryResult:
     if header["status"] != 200:
         raise ServeError(header["status"], header["error"])
-    return QueryResult(body, header["media_type"], header["rows"], header["truncated"])
+    return QueryResult.from_header(header, body)
 
 
 class EmbeddedStore(Store):

@@ -5,6 +5,7 @@ QLever), by URL; the same row cap and SERVICE policy apply as to the embedded st
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import re
@@ -30,6 +31,7 @@ from cytoowl.serve.protocol import (
     AnswerTooLarge,
     NotAcceptable,
     QueryRefused,
+    QueryResult,
     check_service,
     media_type,
     shape,
@@ -41,7 +43,6 @@ from cytoowl.serve.store.base import (
     RDFS_LABEL,
     Node,
     QueryRequest,
-    QueryResult,
     Store,
 )
 from cytoowl.settings import Settings
@@ -175,7 +176,7 @@ class RemoteStore(Store):
         # engine's own cap (Virtuoso's ResultSetMaxRows) shows as exactly that many rows.
         capped = self.engine.result_cap is not None and shaped.rows >= self.engine.result_cap
         truncated = shaped.truncated or capped or headers.get("x-sparql-truncated") == "true"
-        return QueryResult(shaped.body, shaped.media_type, shaped.rows, truncated)
+        return dataclasses.replace(shaped, truncated=truncated)
 
     @staticmethod
     async def _in_thread(function: Any, *args: Any) -> Any:
