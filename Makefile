@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint build check system-deps assets clean
+.PHONY: serve test quick lint build check system-deps assets clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,11 @@ lint: $(STAMP)
 test: system-deps assets $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts setup.py
 	$(BIN)/pytest -q
+
+# The loop while working: every test but the `slow` ones (fixed facts of the release and the
+# shapes proved again, browsers, engines, live servers, Java). `make test` runs them all.
+quick: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache web/node_modules src/cytoowl/serve/static/vendor

@@ -4,13 +4,17 @@ the OLS shape with paging, and every parameter is bounded before any work is don
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from cytoowl.serve import browse, catalog, search
-from cytoowl.serve.store import EmbeddedStore, RemoteStore, StoreError
+from cytoowl.serve.browse import browser as browse
+from cytoowl.serve.browse import catalog, search
+from cytoowl.serve.errors import ServeError
+from cytoowl.serve.store.embedded import EmbeddedStore
+from cytoowl.serve.store.remote import RemoteStore
 from server_fixtures import FIXTURE, app_client, limited_settings, live_url, release_sources  # noqa: F401
 
 IL6 = "CYTO:0001140"
@@ -228,11 +232,13 @@ def test_query_page_falls_back_without_yasgui(release, monkeypatch, tmp_path) ->
 # --- the snapshot over either store ---------------------------------------------------------
 
 
+@pytest.mark.slow  # a live server
 def test_catalog_over_a_remote_store_equals_the_embedded_one(live_url: str) -> None:  # noqa: F811
     async def snapshot(store) -> dict:
         await store.start()
         try:
-            found = catalog.Catalog.open(await store.catalog_file(search.build_catalog, 60))
+            path = await store.derived_file(search.CATALOG_FILE, search.build_catalog, 60)
+            found = catalog.Catalog.open(path)
             return {
                 "terms": dict(found.terms.items()),
                 **{
@@ -268,17 +274,21 @@ def test_queries_are_served_while_the_catalog_is_built(monkeypatch) -> None:
     building, and search waits a bounded time, then answers 503 with Retry-After."""
     built = asyncio.Event()
 
-    async def slow_catalog(self, build, timeout):
+    async def slow_catalog(self, name, build, timeout):
         await built.wait()  # never set: the catalog is still being built
         raise AssertionError("unreachable")
 
-    monkeypatch.setattr(EmbeddedStore, "catalog_file", slow_catalog)
+    monkeypatch.setattr(EmbeddedStore, "derived_file", slow_catalog)
+    default_wait = browse.WAIT_S
     monkeypatch.setattr(browse, "WAIT_S", 0.2)
     with app_client() as client:
         assert client.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
         ready = client.get("/ready")
         assert ready.status_code == 200 and ready.json()["search"] == "building"
+        start = time.monotonic()
         waiting = client.get("/api/suggest", params={"q": "IL-2"})
+        # The wait is the one set now, not the default bound when the module was imported.
+        assert time.monotonic() - start < default_wait / 2
         assert waiting.status_code == 503 and waiting.headers["retry-after"] == "5"
         assert "being built" in waiting.json()["error"]
         assert client.get("/health").status_code == 200
@@ -293,13 +303,17 @@ def test_a_catalog_that_cannot_be_read_leaves_search_empty_not_broken(monkeypatc
     """A store that refuses the catalog's reads (e.g. a remote one that is down): search and
     browse answer with nothing found, never a 500."""
 
-    async def refused(self, build, timeout):
-        raise StoreError(503, "the store is down")
+    async def refused(self, name, build, timeout):
+        raise ServeError(503, "the store is down")
 
-    monkeypatch.setattr(EmbeddedStore, "catalog_file", refused)
+    monkeypatch.setattr(EmbeddedStore, "derived_file", refused)
     with app_client() as client:
         assert suggestions(client, "IL-2") == []
         assert client.get("/api/search", params={"q": "IL-2"}).json()["total"] == 0
         assert client.get(f"/api/terms/{IL6}").status_code == 404
         assert client.get("/tree").status_code == 200
-        assert client.get("/ready").json()["search"] == "ready"
+        ready = client.get("/ready")
+        # /ready tells the empty stand-in from a catalog that is there, and says why.
+        assert ready.status_code == 200 and ready.json()["status"] == "ready"
+        assert ready.json()["search"] == "unavailable"
+        assert "the store is down" in ready.json()["search_detail"]

@@ -86,6 +86,7 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
 }
 
 
+@pytest.mark.slow  # builds
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
 def test_bad_source_stops_build_and_writes_nothing(case: str, sources: Path, tmp_path: Path):
     breakage, expected = BREAKAGES[case]
@@ -103,6 +104,7 @@ def test_bad_source_stops_build_and_writes_nothing(case: str, sources: Path, tmp
     assert sorted(p.name for p in out.iterdir()) == ["cytoowl.owl"]
 
 
+@pytest.mark.slow  # HermiT
 def test_unsatisfiable_class_fails_build(sources: Path, tmp_path: Path) -> None:
     # Make 'chemokine' a subclass of 'TNF superfamily cytokine', which is disjoint with it.
     replace_in(

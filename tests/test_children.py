@@ -10,7 +10,7 @@ import time
 import psutil
 import pytest
 
-from cytoowl.serve.children import ChildError, run_in_child
+from cytoowl.serve.workers.children import ChildError, run_in_child
 
 
 def run(coroutine):

@@ -60,6 +60,7 @@ def _without_row(tmp_path: Path, term_id: str, symbol: str) -> Path:
     return source
 
 
+@pytest.mark.slow  # builds
 def test_deprecating_a_term_keeps_its_iri(tmp_path: Path, original: Graph) -> None:
     term_id, symbol = _unreferenced_symbol(paths.LAYOUT.source_dir)
     source = _without_row(tmp_path, term_id, symbol)
@@ -93,6 +94,7 @@ def test_deleting_a_term_fails_the_qc(tmp_path: Path, original: Graph) -> None:
     assert diff.diff(original, new).removed == [term_id]
 
 
+@pytest.mark.slow  # builds
 def test_cli_diff_text_markdown_and_version_iri(tmp_path: Path, release_graph: Graph) -> None:
     runner = CliRunner()
     version = diff.version_of(release_graph)

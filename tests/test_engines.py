@@ -21,7 +21,7 @@ from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store
 
 from cytoowl import dataset, paths, vocab
 from cytoowl.queryfiles import read_query_dir
-from cytoowl.serve.loader import load_store
+from cytoowl.serve.store.loader import load_store
 from engine_servers import OXIGRAPH, Engine, oxigraph, virtuoso
 from server_fixtures import live_server, release_sources  # noqa: F401 - fixture
 from test_load import CL_GRAPH, CL_TTL

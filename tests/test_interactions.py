@@ -133,6 +133,7 @@ def append(path: Path, line: str) -> int:
     return len(path.read_text(encoding="utf-8").splitlines())
 
 
+@pytest.mark.slow  # builds
 @pytest.mark.parametrize(
     ("row", "message"),
     [

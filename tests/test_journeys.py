@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pyoxigraph
+import pytest
 
 from cytoowl import paths
 from tools import require
@@ -23,6 +24,7 @@ def test_journey_sparql(release_store: pyoxigraph.Store) -> None:
     assert all(row["uniprot"] is not None for row in rows if row["label"].value == "interleukin 2")
 
 
+@pytest.mark.slow  # Java
 def test_journey_protege_owl_api_load() -> None:
     require("java", "javac", install="apt-get install default-jdk-headless libowlapi-java")
     from owlapi_check import check_dl_profile

@@ -18,9 +18,10 @@ from cytoowl import dataset, paths, vocab
 from cytoowl.publish.load import LoadError, load
 from cytoowl.publish.rdffiles import InputError, rdf_file
 from cytoowl.queryfiles import read_query_dir
-from cytoowl.serve.loader import load_store
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.store import EmbeddedStore, QueryRequest
+from cytoowl.serve.store.base import QueryRequest
+from cytoowl.serve.store.embedded import EmbeddedStore
+from cytoowl.serve.store.loader import load_store
 from cytoowl.settings import Settings
 from server_fixtures import FIXTURE, release_sources  # noqa: F401 - fixture
 
@@ -66,7 +67,9 @@ def test_cl_fixture_terms_come_from_the_reference_snapshot() -> None:
         assert edge["axiom"] in ("SubClassOf", "EquivalentClasses genus"), edge
 
 
-@pytest.fixture(params=["oxigraph-cli", "pyoxigraph"])
+@pytest.fixture(
+    params=[pytest.param("oxigraph-cli", marks=pytest.mark.slow), "pyoxigraph"]  # slow: a CLI
+)
 def loader(request, monkeypatch) -> str:
     """Both loaders: Oxigraph's CLI (when installed) and pyoxigraph's bulk_load."""
     import cytoowl.publish.load as module

@@ -8,8 +8,8 @@ import pytest
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, RdfFormat
 from pyoxigraph import Store as OxStore
 
-from cytoowl.serve import loader, parts
-from cytoowl.serve.dataset import ONTOLOGY_GRAPH
+from cytoowl.dataset import ONTOLOGY_GRAPH
+from cytoowl.serve.store import loader, parts
 from server_fixtures import FIXTURE
 
 GRAPH = NamedNode(ONTOLOGY_GRAPH)
@@ -41,6 +41,7 @@ def _whole(path: Path) -> set:
     return _canonical(store)
 
 
+@pytest.mark.slow  # the real release, cut three ways
 @pytest.mark.usefixtures("small_parts")
 @pytest.mark.parametrize("count", [2, 3, 7])
 def test_release_in_parts_has_the_quads_of_the_whole_file(count: int) -> None:

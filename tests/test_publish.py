@@ -8,7 +8,7 @@ from pyoxigraph import NamedNode, Store
 
 from cytoowl import engines
 from cytoowl.publish.remote import _text, release_parts, switch
-from cytoowl.serve.store import query_form
+from cytoowl.serve.store.remote import query_form
 from cytoowl.settings import Settings
 from server_fixtures import FIXTURE
 

@@ -133,6 +133,7 @@ def test_every_robot_profile_check_at_least_as_severe(checks: dict[str, qc.Check
         assert SEVERITY[checks[name].level] >= SEVERITY[level], name
 
 
+@pytest.mark.slow  # fixed facts of the release; the CLI
 def test_release_passes_every_error_check(release_graph: Graph) -> None:
     findings = qc.run_qc(release_graph)
     assert [f for f in findings if f.check.level == "ERROR"] == []
@@ -168,6 +169,7 @@ def test_levels_are_declared(checks: dict[str, qc.Check]) -> None:
     assert {c.level for c in checks.values()} == {"ERROR", "WARN", "INFO"}
 
 
+@pytest.mark.slow  # fixed facts of the release; the CLI
 def test_cli_qc_exit_codes(tmp_path) -> None:
     runner = CliRunner()
     ok = runner.invoke(app, ["qc", str(paths.LAYOUT.release.ttl)])

@@ -20,6 +20,7 @@ def canonical(graph: Graph) -> set[tuple]:
     return set(stable_blank_nodes(graph))
 
 
+@pytest.mark.slow  # fixed facts of the release (Java)
 @pytest.mark.parametrize(
     ("path", "fmt"),
     [(paths.LAYOUT.release.owl, "xml"), (paths.LAYOUT.release.jsonld, "json-ld")],
@@ -54,6 +55,7 @@ def test_sssom_lists_every_mapping_triple(release_graph: Graph) -> None:
     assert len(lines) - 1 == len(set(mapping_triples(release_graph))) > 900
 
 
+@pytest.mark.slow  # fixed facts of the release (Java)
 def test_loads_in_owlready2() -> None:
     world = owlready2.World()
     onto = world.get_ontology(paths.LAYOUT.release.owl.as_uri()).load()
@@ -62,6 +64,7 @@ def test_loads_in_owlready2() -> None:
     assert il2 is not None and il2.iri == vocab.TERM_PREFIX + "0001117"
 
 
+@pytest.mark.slow  # fixed facts of the release (Java)
 def test_owl_api_dl_profile_and_declarations() -> None:
     require("java", "javac", install="apt-get install default-jdk-headless libowlapi-java")
     result = check_dl_profile(paths.LAYOUT.release.owl)
@@ -72,6 +75,7 @@ def test_owl_api_dl_profile_and_declarations() -> None:
     assert result["classes"] >= 40
 
 
+@pytest.mark.slow  # fixed facts of the release (Java)
 def test_hermit_consistent_and_inferences_materialised(release_graph: Graph) -> None:
     inference = reason.reason(release_graph)
     assert inference.types == [], "inferred types missing from the release"

@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from cytoowl import dataset, vocab
-from cytoowl.serve import service_description
 from cytoowl.serve.app import create_app
-from cytoowl.serve.statistics import Stats
-from cytoowl.serve.store import EmbeddedStore
+from cytoowl.serve.query import service_description
+from cytoowl.serve.store.embedded import EmbeddedStore
+from cytoowl.serve.store.statistics import Stats
 from cytoowl.settings import Settings
 from server_fixtures import (
     CARTESIAN,
@@ -298,11 +298,13 @@ def test_row_cap_is_announced(client: TestClient) -> None:
 
 
 def test_time_limit_stops_the_query_and_the_next_one_is_served(client: TestClient) -> None:
+    """The query that overruns is stopped at the limit (never before it), whatever the
+    machine's speed; how late after it depends on the machine, so it is not asserted."""
     started = time.monotonic()
     response = client.get("/sparql", params={"query": CARTESIAN})
     elapsed = time.monotonic() - started
-    assert response.status_code == 504 and "time limit" in response.text
-    assert 1.4 < elapsed < 5
+    assert response.status_code == 504 and "time limit of 1.5 s" in response.text
+    assert elapsed >= 1.5
     for _ in range(3):  # the killed worker was replaced; the pool keeps answering
         assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 

@@ -14,11 +14,14 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, NamedNode
 
-from cytoowl.serve import query_worker
-from cytoowl.serve.loader import OWNED, StoreDirError, load_store
+from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.store import EmbeddedStore, QueryRequest, RemoteStore, StoreError
-from cytoowl.serve.workers import PoolConfig, WorkerPool, WorkerStartError
+from cytoowl.serve.store.base import QueryRequest
+from cytoowl.serve.store.embedded import EmbeddedStore
+from cytoowl.serve.store.loader import OWNED, StoreDirError, load_store
+from cytoowl.serve.store.remote import RemoteStore
+from cytoowl.serve.workers import query_worker
+from cytoowl.serve.workers.pool import PoolConfig, WorkerPool, WorkerStartError
 from cytoowl.settings import Settings
 from server_fixtures import CARTESIAN, FIXTURE, FIXTURE_ROOT, IL2, app_client, sources_at
 
@@ -53,11 +56,9 @@ async def _until(condition: Callable[[], Awaitable[bool]], seconds: float = 20) 
 
 
 def _busy_worker_pid(store: EmbeddedStore) -> int:
-    pool = store._pool
-    assert pool is not None
-    idle = set(pool._idle._queue)  # type: ignore[attr-defined]
-    [busy] = [w for w in pool._all if w not in idle]
-    return busy.process.pid
+    assert store.pool is not None
+    [busy] = store.pool.busy_pids()
+    return busy
 
 
 def test_worker_killed_mid_query_gives_503_and_is_replaced() -> None:
@@ -65,23 +66,23 @@ def test_worker_killed_mid_query_gives_503_and_is_replaced() -> None:
         heavy = asyncio.ensure_future(store.query(QueryRequest(CARTESIAN, choose_formats(None))))
         await asyncio.sleep(0.5)
         os.kill(_busy_worker_pid(store), signal.SIGKILL)
-        with pytest.raises(StoreError) as killed:
+        with pytest.raises(ServeError) as killed:
             await heavy
         assert killed.value.status == 503 and "killed by signal 9" in killed.value.message
         assert (await store.query(ASK)).rows == 1  # the other worker answers meanwhile
-        assert store._pool is not None
+        assert store.pool is not None
         await _until(lambda: _alive(store, 2))
 
     with_store(Settings(workers=2, query_timeout_s=20), scenario)
 
 
 async def _alive(store: EmbeddedStore, count: int) -> bool:
-    return store._pool is not None and store._pool.alive == count
+    return store.pool is not None and store.pool.alive == count
 
 
 def test_memory_limit_gives_507_and_the_worker_is_replaced() -> None:
     async def scenario(store: EmbeddedStore) -> None:
-        with pytest.raises(StoreError) as out:
+        with pytest.raises(ServeError) as out:
             await store.query(QueryRequest(HUGE_STRING, choose_formats(None)))
         assert out.value.status == 507 and "memory" in out.value.message
         assert "400 MiB" in out.value.message
@@ -132,17 +133,18 @@ def test_worker_that_cannot_start_is_retried_a_bounded_number_of_times(tmp_path:
 
         store_dir = tmp_path / "store"
         await asyncio.to_thread(load_store, FIXTURE, store_dir)
-        pool = WorkerPool(PoolConfig(store_dir, 1, restart_attempts=3), before_spawn=broken)
+        config = PoolConfig(store_dir, 1, restart_attempts=3, restart_backoff_s=0.01)
+        pool = WorkerPool(config, before_spawn=broken)
         await pool.start()
         try:
-            [worker] = pool._all
-            worker.kill()
+            [pid] = pool.pids()
+            os.kill(pid, signal.SIGKILL)
             with pytest.raises(Exception) as died:
                 await pool.run({"query": "ASK {}"}, 5)
             assert getattr(died.value, "status", None) == 503
-            await asyncio.sleep(0.25 + 0.5 + 1 + 0.5)  # three attempts with backoff
+            await pool.settled()  # every attempt made, with its backoff
             assert len(attempts) == 3 and pool.alive == 0
-            assert not pool._spawning  # given up: no endless respawn
+            assert not pool.restarting  # given up: no endless respawn
             with pytest.raises(Exception) as none:
                 await pool.run({"query": "ASK {}"}, 5)
             assert "no query worker is running: store unavailable" in str(none.value)
@@ -169,7 +171,8 @@ def test_store_directory_that_vanishes_is_reloaded(tmp_path: Path) -> None:
         shutil.rmtree(store.directory)
         ok, detail = await store.ready()
         assert not ok and "missing" in detail
-        os.kill(next(iter(store._pool._all)).process.pid, signal.SIGKILL)  # type: ignore[union-attr]
+        assert store.pool is not None
+        os.kill(store.pool.pids()[0], signal.SIGKILL)
         await _until(lambda: _ready(store))
         assert (store.directory / OWNED).exists()
         rows = await store.select(LOOKUP)
@@ -278,7 +281,7 @@ def test_remote_store_streams_and_caps_and_keeps_blank_nodes_out_of_patterns() -
         store = RemoteStore(Settings(max_answer_bytes=100_000, query_timeout_s=20), url)
         await store.start()
         try:
-            with pytest.raises(StoreError) as capped:
+            with pytest.raises(ServeError) as capped:
                 await store.query(QueryRequest("SELECT ?o { ?s ?p ?o }", choose_formats(None)))
             assert capped.value.status == 507 and "100000 bytes" in capped.value.message
             before = _Endless.requests
@@ -293,8 +296,9 @@ def test_remote_store_streams_and_caps_and_keeps_blank_nodes_out_of_patterns() -
 
 def test_query_workers_run_at_lower_cpu_priority(tmp_path: Path) -> None:
     async def scenario(store: EmbeddedStore) -> None:
-        [worker] = store._pool._all  # type: ignore[union-attr]
-        stat = Path(f"/proc/{worker.process.pid}/stat").read_text()
+        assert store.pool is not None
+        [pid] = store.pool.pids()
+        stat = Path(f"/proc/{pid}/stat").read_text()
         nice = int(stat.rsplit(")", 1)[1].split()[16])  # field 19 of proc(5)
         assert nice == os.nice(0) + 7
 

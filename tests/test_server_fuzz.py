@@ -2,7 +2,9 @@
 
 Hypothesis draws queries (from SPARQL fragments, escapes and raw text), methods, headers,
 bodies in several encodings and mixes of protocol parameters; a bounded number of
-examples keeps the run under a minute.
+examples keeps the run under a minute. The examples are the same on every run
+(``derandomize``): a failure found once is found again, and a run that passes proves the same
+thing as the last one.
 """
 
 from __future__ import annotations
@@ -141,9 +143,18 @@ params = st.lists(
 encodings = st.sampled_from(["utf-8", "utf-16", "latin-1", "utf-32"])
 
 
+#: The only 5xx a request may get, each for its own reason (never a crash of a worker).
+ALLOWED_5XX = {
+    503: ("stayed busy",),  # a heavy example before still holds the workers
+    504: ("time limit",),
+    507: ("memory", "larger than the limit"),
+}
+
+
 @settings(
     max_examples=150,
     deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
@@ -183,8 +194,10 @@ def test_random_requests_never_get_500(
         headers=headers,
         timeout=30,
     )
-    assert response.status_code < 500 or response.status_code in (503, 504, 507), (
-        response.status_code,
+    status = response.status_code
+    reasons = ALLOWED_5XX.get(status, ())
+    assert status < 500 or any(reason in response.text for reason in reasons), (
+        status,
         response.text[:500],
     )
 

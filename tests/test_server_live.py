@@ -46,20 +46,26 @@ def test_rdflib_sparqlstore(live_url: str) -> None:  # noqa: F811
 
 
 def test_runaway_query_is_cut_while_others_are_served(live_url: str) -> None:  # noqa: F811
+    """A query that overruns is stopped at the limit (never before it), and lookups keep
+    their latency meanwhile: compared with the same lookups on the same server just before,
+    not with a number of seconds that depends on the machine."""
     heavy: dict = {}
+    started_heavy = threading.Event()
 
     def run_heavy() -> None:
         started = time.monotonic()
+        started_heavy.set()
         response = httpx.get(live_url + "/sparql", params={"query": CARTESIAN}, timeout=30)
         heavy.update(
             status=response.status_code, text=response.text, seconds=time.monotonic() - started
         )
 
-    thread = threading.Thread(target=run_heavy)
-    thread.start()
-    time.sleep(0.2)  # the heavy query now holds one worker
-    latencies = []
     with httpx.Client(timeout=10) as client:
+        baseline = _median_lookup_seconds(client, live_url, 20)
+        thread = threading.Thread(target=run_heavy)
+        thread.start()
+        started_heavy.wait()
+        latencies = []
         while thread.is_alive() and len(latencies) < 500:
             started = time.monotonic()
             response = client.get(
@@ -71,10 +77,11 @@ def test_runaway_query_is_cut_while_others_are_served(live_url: str) -> None:  #
             page = client.get(live_url + "/CYTO_0000100", headers={"Accept": "text/html"})
             assert page.status_code == 200
     thread.join()
-    assert heavy["status"] == 504 and "time limit" in heavy["text"]
-    assert 1.4 < heavy["seconds"] < 5
-    assert len(latencies) >= 10  # other clients were served while it ran
-    assert sorted(latencies)[len(latencies) // 2] < 0.2
+    assert heavy["status"] == 504 and "time limit of 1.5 s" in heavy["text"]
+    assert heavy["seconds"] >= 1.5
+    assert latencies, "no lookup was answered while the heavy query ran"
+    during = sorted(latencies)[len(latencies) // 2]
+    assert during < 10 * baseline + 0.05, (baseline, during)
 
 
 def test_health_ready_and_a_term_page_over_http(live_url: str) -> None:  # noqa: F811

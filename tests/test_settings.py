@@ -38,6 +38,26 @@ def test_flag_beats_environment_beats_config_file(
     assert settings.host == "127.0.0.2"  # the flag wins over both
 
 
+def test_a_config_file_does_not_leak_into_later_loads_or_children(tmp_path: Path) -> None:
+    """The file given to one load is that load's: the environment (which every later load
+    and every child process reads) is left as it was."""
+    import os
+
+    config = tmp_path / "cytoowl.toml"
+    config.write_text("timeout = 4\n")
+    before = dict(os.environ)
+    assert load_settings(config_file=config).query_timeout_s == 4
+    assert dict(os.environ) == before
+    assert load_settings().query_timeout_s == Settings().query_timeout_s == 30
+
+
+def test_a_bad_config_file_is_named_in_the_error(tmp_path: Path) -> None:
+    config = tmp_path / "broken.toml"
+    config.write_text("timeout = = 4\n")
+    with pytest.raises(SettingsError, match=r"broken\.toml"):
+        load_settings(config_file=config)
+
+
 def test_allow_list_from_the_environment_is_comma_separated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

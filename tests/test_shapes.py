@@ -88,6 +88,7 @@ def test_good_fixture_conforms_without_any_result(base: str, tbox_graph: Graph) 
     assert outcome.results == [], outcome.text()
 
 
+@pytest.mark.slow  # every bad fixture of the shapes
 @pytest.mark.parametrize("fixture", BAD, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_bad_fixture_gives_exactly_the_expected_results(
     fixture: Path, bad_outcomes: dict[Path, Outcome]
@@ -132,6 +133,7 @@ def declared_constraints(shapes: Graph) -> dict[tuple[str, str], Node]:
     return declared
 
 
+@pytest.mark.slow  # every bad fixture of the shapes
 def test_every_constraint_has_a_bad_fixture(
     shapes: Graph, bad_outcomes: dict[Path, Outcome]
 ) -> None:

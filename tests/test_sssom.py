@@ -13,6 +13,10 @@ sssom = pytest.importorskip(
 )
 
 
+# Fixed facts of the committed mapping set (sssom-py): make test.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def mapping_set():
     from sssom.parsers import parse_sssom_table

@@ -9,13 +9,17 @@ import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 from pyoxigraph import Store as OxStore
 
-from cytoowl.serve import loader, search
-from cytoowl.serve.catalog import Catalog
-from cytoowl.serve.dataset import GRAPHS, ONTOLOGY_GRAPH, rdf_format
-from cytoowl.serve.loader import load_store
+from cytoowl.dataset import GRAPHS, ONTOLOGY_GRAPH, rdf_format
+from cytoowl.serve.browse import search
+from cytoowl.serve.browse.catalog import Catalog
+from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import choose_formats
-from cytoowl.serve.statistics import Stats
-from cytoowl.serve.store import EmbeddedStore, QueryRequest, RemoteStore, Store, StoreError
+from cytoowl.serve.store import loader
+from cytoowl.serve.store.base import QueryRequest, Store
+from cytoowl.serve.store.embedded import EmbeddedStore
+from cytoowl.serve.store.loader import load_store
+from cytoowl.serve.store.remote import RemoteStore
+from cytoowl.serve.store.statistics import Stats
 from cytoowl.settings import Settings
 from server_fixtures import CARTESIAN, FIXTURE, IL2, live_url  # noqa: F401 - fixture
 
@@ -37,14 +41,14 @@ async def _exercise(store) -> None:
         assert len(await store.triples(None, None, None, 7)) == 7
         capped = await store.query(QueryRequest("SELECT * { ?s ?p ?o }", choose_formats(None)))
         assert capped.truncated and capped.rows == 50
-        with pytest.raises(StoreError) as refused:
+        with pytest.raises(ServeError) as refused:
             await store.query(
                 QueryRequest(
                     "SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } }", choose_formats(None)
                 )
             )
         assert refused.value.status == 403
-        with pytest.raises(StoreError) as bad:
+        with pytest.raises(ServeError) as bad:
             await store.query(QueryRequest("SELECT ?x {", choose_formats(None)))
         assert bad.value.status == 400
     finally:
@@ -111,7 +115,7 @@ def test_embedded_store_timeout_replaces_worker() -> None:
         store = EmbeddedStore(Settings(query_timeout_s=1, workers=1), FIXTURE)
         await store.start()
         try:
-            with pytest.raises(StoreError) as timeout:
+            with pytest.raises(ServeError) as timeout:
                 await store.query(QueryRequest(CARTESIAN, choose_formats(None)))
             assert timeout.value.status == 504
             assert await store.healthy()  # the replacement worker answers
@@ -130,7 +134,7 @@ def test_busy_pool_answers_503() -> None:
                 store.query(QueryRequest(CARTESIAN, choose_formats(None)), timeout=3)
             )
             await asyncio.sleep(0.1)
-            with pytest.raises(StoreError) as busy:
+            with pytest.raises(ServeError) as busy:
                 await store.query(QueryRequest("ASK {}", choose_formats(None)), timeout=0.5)
             assert busy.value.status == 503
             heavy.cancel()
@@ -147,12 +151,12 @@ def test_catalog_file_is_built_once_per_load(tmp_path: Path) -> None:
         store = EmbeddedStore(Settings(workers=1, store_dir=str(tmp_path / "s")), FIXTURE)
         await store.start()
         try:
-            return await store.catalog_file(search.build_catalog, 60)
+            return await store.derived_file(search.CATALOG_FILE, search.build_catalog, 60)
         finally:
             await store.close()
 
     path = run(catalog_file())
-    assert path == tmp_path / "s" / loader.CATALOG_FILE
+    assert path == tmp_path / "s" / ".cytoowl-catalog-v1.sqlite"  # the name of old
     stamp = path.stat().st_mtime_ns
     found = Catalog.open(path)
     assert found.get(IL2).label == "interleukin-2" and found.db.execute(

@@ -67,6 +67,7 @@ def test_example_dataset_is_data_and_conforms_without_any_result() -> None:
     assert outcome.results == [], outcome.text()
 
 
+@pytest.mark.slow  # the release in every format; a copy of it
 @pytest.mark.parametrize(
     ("suffix", "rdflib_format"),
     [(".ttl", "turtle"), (".owl", "xml"), (".rdf", "xml"), (".jsonld", "json-ld"), (".nt", "nt")],
@@ -281,6 +282,7 @@ def test_a_copy_of_the_release_is_standalone_and_conforms(
     assert "(mode: standalone)" in output
 
 
+@pytest.mark.slow  # copies of the release
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
 def test_a_defect_in_a_copy_of_the_release_is_reported(
     kind: str, tmp_path: Path, release_graph: Graph
@@ -299,6 +301,7 @@ def test_a_defect_in_a_copy_of_the_release_is_reported(
     assert any(text.startswith(line) for text in block), output
 
 
+@pytest.mark.slow  # the release in every format; a copy of it
 def test_with_release_forces_data_mode_on_a_copy(tmp_path: Path, release_graph: Graph) -> None:
     """Forced to data mode, the copy is completed from the release: the label is not missed."""
     update, _, _ = MUTATIONS["label-removed"]

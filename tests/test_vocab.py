@@ -106,6 +106,7 @@ def test_sssom_rows_are_release_triples(release_graph: Graph) -> None:
             assert (subject, OIO.hasDbXref, Literal(row["object_id"])) in release_graph
 
 
+@pytest.mark.slow  # a store of the real release
 def test_term_page_links_each_xref_to_its_release_iri(release_graph: Graph) -> None:
     from cytoowl.dataset import Sources
 

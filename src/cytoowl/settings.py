@@ -9,6 +9,7 @@ allowed; the CLI turns that into exit status 2.
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -43,6 +44,22 @@ NAMES: dict[str, tuple[str, ...]] = {
     "store_url": ("store_url", "store"),
     "store_dir": ("store_dir", "data_dir"),
 }
+
+
+#: The config file of the load under way (``load_settings(config_file=...)``); read by the
+#: settings sources instead of writing ``CYTOOWL_CONFIG`` into the process environment, which
+#: every later load and every child process would then see.
+_CONFIG_FILE: ContextVar[Path | None] = ContextVar("cytoowl_config_file", default=None)
+
+
+def _config_file() -> Path | None:
+    """The config file of this load: the one given to :func:`load_settings`, else
+    ``CYTOOWL_CONFIG``."""
+    given = _CONFIG_FILE.get()
+    if given is not None:
+        return given
+    named = os.environ.get("CYTOOWL_CONFIG")
+    return Path(named) if named else None
 
 
 def _names_of(field: str) -> AliasChoices:
@@ -175,9 +192,9 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config = os.environ.get("CYTOOWL_CONFIG")
-        if config:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config)))
+        config = _config_file()
+        if config is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config))
         return tuple(sources)
 
 
@@ -194,10 +211,9 @@ def _names(field: str) -> str:
 def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
     """Settings from flags (``None`` means not given), the environment and the config file."""
     given = {k: v for k, v in flags.items() if v is not None and v != ()}
-    if config_file is not None:
-        if not config_file.is_file():
-            raise SettingsError(f"config file {config_file}: not found")
-        os.environ["CYTOOWL_CONFIG"] = str(config_file)
+    if config_file is not None and not config_file.is_file():
+        raise SettingsError(f"config file {config_file}: not found")
+    token = _CONFIG_FILE.set(config_file)
     try:
         return Settings(**given)
     except ValidationError as exc:
@@ -219,4 +235,6 @@ def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
             )
         raise SettingsError("\n".join(lines)) from None
     except Exception as exc:  # unreadable TOML
-        raise SettingsError(f"config file {os.environ.get('CYTOOWL_CONFIG')}: {exc}") from None
+        raise SettingsError(f"config file {_config_file()}: {exc}") from None
+    finally:
+        _CONFIG_FILE.reset(token)

@@ -1,5 +1,9 @@
 """Media types of the SPARQL 1.1 Protocol and content negotiation (Accept with q-values).
 
+The one table of the server's media types: each built from pyoxigraph's format objects
+(:func:`media_type`), plus the other names clients send; every module of the server that
+names a result or RDF media type takes it from here.
+
 Written by hand because the negotiation spans two kinds of result at once (solutions and
 graphs), which no Accept parser on PyPI models; pyoxigraph does every serialisation.
 """
@@ -12,21 +16,33 @@ from functools import lru_cache
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
-# Media types in server preference order (the first is the default for */*).
+
+def media_type(format: QueryResultsFormat | RdfFormat) -> str:
+    """The media type of a pyoxigraph format, without parameters (``text/csv``)."""
+    return format.media_type.split(";")[0]
+
+
+# Media types in server preference order (the first is the default for */*): each format
+# under its own media type, then the other names clients send for it.
 RESULT_TYPES: dict[str, QueryResultsFormat] = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
+    **{
+        media_type(f): f
+        for f in (
+            QueryResultsFormat.JSON,
+            QueryResultsFormat.XML,
+            QueryResultsFormat.CSV,
+            QueryResultsFormat.TSV,
+        )
+    },
     "application/json": QueryResultsFormat.JSON,
     "application/xml": QueryResultsFormat.XML,
     "text/xml": QueryResultsFormat.XML,
 }
 GRAPH_TYPES: dict[str, RdfFormat] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/rdf+xml": RdfFormat.RDF_XML,
+    **{
+        media_type(f): f
+        for f in (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
+    },
     "application/x-turtle": RdfFormat.TURTLE,
     "text/plain": RdfFormat.N_TRIPLES,
 }
@@ -48,6 +64,12 @@ FORMAT_NAMES: dict[str, str] = {
     "html": "text/html",
 }
 HTML = "text/html"
+#: The RDF media types offered for pages and descriptions (term pages, the Service
+#: Description), in preference order after HTML.
+RDF_OFFERS = [
+    media_type(f)
+    for f in (RdfFormat.TURTLE, RdfFormat.JSON_LD, RdfFormat.RDF_XML, RdfFormat.N_TRIPLES)
+]
 # CSV and TSV define no boolean result, so ASK is offered the others only.
 BOOLEAN_TYPES = [
     t for t, f in RESULT_TYPES.items() if f not in (QueryResultsFormat.CSV, QueryResultsFormat.TSV)

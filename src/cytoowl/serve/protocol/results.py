@@ -14,9 +14,12 @@ from pyoxigraph import (
     serialize,
 )
 
+from cytoowl import vocab
 from cytoowl.serve.protocol.negotiation import GRAPH_TYPES, RESULT_TYPES, Formats
 
 UNLIMITED = 2**62
+#: Prefix bindings of the RDF the server writes (CONSTRUCT answers, term pages).
+ANSWER_PREFIXES = vocab.bindings(*vocab.ANSWER_BINDINGS)
 
 
 class NotAcceptable(Exception):
@@ -77,9 +80,10 @@ class _LineCounter(_Capped):
         pass
 
 
-@dataclass
-class Shaped:
-    """A serialised result: body, media type, rows (or triples) sent, and whether capped."""
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's answer, the one representation from the worker (or remote store) to the
+    response: the serialised body, its media type, rows (or triples) sent, whether capped."""
 
     body: bytes
     media_type: str
@@ -87,7 +91,12 @@ class Shaped:
     truncated: bool
 
     def header(self) -> dict[str, Any]:
+        """The fields beside the body, as a worker sends them in its header frame."""
         return {"media_type": self.media_type, "rows": self.rows, "truncated": self.truncated}
+
+    @classmethod
+    def from_header(cls, header: dict[str, Any], body: bytes) -> QueryResult:
+        return cls(body, header["media_type"], header["rows"], header["truncated"])
 
 
 def _checked(body: bytes, max_bytes: int) -> bytes:
@@ -98,7 +107,7 @@ def _checked(body: bytes, max_bytes: int) -> bytes:
 
 def shape_solutions(
     results: QuerySolutions, media_type: str | None, cap: int, max_bytes: int = UNLIMITED
-) -> Shaped:
+) -> QueryResult:
     """Serialise at most ``cap`` solutions in the requested results format."""
     if media_type is None:
         raise NotAcceptable("SELECT")
@@ -118,13 +127,13 @@ def shape_solutions(
     target = RESULT_TYPES[media_type]
     if target != QueryResultsFormat.TSV:
         tsv = parse_query_results(tsv, QueryResultsFormat.TSV).serialize(format=target)
-    return Shaped(_checked(tsv, max_bytes), media_type, len(rows), truncated)
+    return QueryResult(_checked(tsv, max_bytes), media_type, len(rows), truncated)
 
 
-def shape_boolean(result: QueryBoolean, media_type: str | None) -> Shaped:
+def shape_boolean(result: QueryBoolean, media_type: str | None) -> QueryResult:
     if media_type is None:
         raise NotAcceptable("ASK")
-    return Shaped(result.serialize(format=RESULT_TYPES[media_type]), media_type, 1, False)
+    return QueryResult(result.serialize(format=RESULT_TYPES[media_type]), media_type, 1, False)
 
 
 def shape_triples(
@@ -133,7 +142,7 @@ def shape_triples(
     cap: int,
     prefixes: dict[str, str] | None = None,
     max_bytes: int = UNLIMITED,
-) -> Shaped:
+) -> QueryResult:
     """Serialise at most ``cap`` triples of a CONSTRUCT/DESCRIBE in the requested syntax."""
     if media_type is None:
         raise NotAcceptable("CONSTRUCT/DESCRIBE")
@@ -146,7 +155,7 @@ def shape_triples(
     truncated = len(kept) > cap
     kept = kept[:cap]
     body = serialize(kept, format=GRAPH_TYPES[media_type], prefixes=prefixes) or b""
-    return Shaped(_checked(body, max_bytes), media_type, len(kept), truncated)
+    return QueryResult(_checked(body, max_bytes), media_type, len(kept), truncated)
 
 
 def shape(
@@ -155,7 +164,7 @@ def shape(
     cap: int,
     prefixes: dict[str, str] | None,
     max_bytes: int = UNLIMITED,
-) -> Shaped:
+) -> QueryResult:
     """Serialise any query result under the row and byte caps, in the negotiated format."""
     if isinstance(results, QueryBoolean):
         return shape_boolean(results, formats.boolean)

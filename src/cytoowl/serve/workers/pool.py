@@ -1,6 +1,6 @@
 """A small pool of killable query worker processes, driven from the asyncio event loop.
 
-Each worker (:mod:`cytoowl.query_worker`) holds a read-only handle on the same on-disk
+Each worker (:mod:`cytoowl.serve.workers.query_worker`) holds a read-only handle on the same on-disk
 store, so a worker starts in a fraction of a second and the data is shared through the
 page cache. The event loop never blocks: jobs and answers travel over the workers'
 pipes as asyncio streams. At the time limit the worker is killed (the only way to stop a
@@ -14,30 +14,20 @@ import contextlib
 import json
 import logging
 import signal
-import struct
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cytoowl.serve.children import child_env
+from cytoowl.serve.errors import ServeError
+from cytoowl.serve.workers import frames
+from cytoowl.serve.workers.children import launch
 
-log = logging.getLogger("cytoowl.serve.workers")
-_LENGTH = struct.Struct("!Q")
+log = logging.getLogger("cytoowl.serve.workers.pool")
 
 
 class WorkerStartError(Exception):
     """A worker could not be started (it exited, or was not ready in time)."""
-
-
-class WorkerError(Exception):
-    """A job could not be answered; ``status`` is the HTTP status to report."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(eq=False)  # hashed by identity
@@ -47,13 +37,12 @@ class _Worker:
     async def send(self, job: dict[str, Any]) -> None:
         data = json.dumps(job).encode()
         assert self.process.stdin is not None
-        self.process.stdin.write(_LENGTH.pack(len(data)) + data)
+        self.process.stdin.write(frames.pack(data))
         await self.process.stdin.drain()
 
     async def receive(self) -> bytes:
         assert self.process.stdout is not None
-        head = await self.process.stdout.readexactly(_LENGTH.size)
-        return await self.process.stdout.readexactly(_LENGTH.unpack(head)[0])
+        return await frames.receive(self.process.stdout)
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -71,6 +60,8 @@ class PoolConfig:
     start_timeout_s: float = 60.0
     restart_attempts: int = 5
     nice: int = 0
+    #: The first wait before a restart is tried again (it doubles, up to 8 s).
+    restart_backoff_s: float = 0.25
 
 
 class WorkerPool:
@@ -95,26 +86,39 @@ class WorkerPool:
         """Workers running now (idle or busy)."""
         return len(self._all)
 
+    @property
+    def restarting(self) -> bool:
+        """Whether a replacement is being started (or waits to be tried again)."""
+        return bool(self._spawning)
+
+    def pids(self) -> list[int]:
+        """The process ids of the workers running now."""
+        return [worker.process.pid for worker in self._all]
+
+    def busy_pids(self) -> list[int]:
+        """The process ids of the workers answering a job now."""
+        idle = set(self._idle._queue)  # type: ignore[attr-defined]
+        return [worker.process.pid for worker in self._all if worker not in idle]
+
+    async def settled(self) -> None:
+        """Wait until no replacement is being started: each has started or been given up."""
+        while self._spawning:
+            await asyncio.gather(*self._spawning, return_exceptions=True)
+
     async def start(self) -> None:
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
     async def _spawn(self) -> None:
-        # An out-of-memory abort logs one line, not a backtrace.
-        env = child_env(RUST_BACKTRACE="0")
         config = {
             "store": str(self.config.store_dir),
             "allowlist": list(self.config.allowlist),
             "memory_mb": self.config.memory_mb,
             "nice": self.config.nice,
         }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "cytoowl.serve.query_worker",
-            json.dumps(config),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            env=env,
+        # The worker caps its own memory once its network is gone (it must unshare first);
+        # an out-of-memory abort logs one line, not a backtrace.
+        process = await launch(
+            "cytoowl.serve.workers.query_worker", json.dumps(config), RUST_BACKTRACE="0"
         )
         worker = _Worker(process)
         try:
@@ -165,7 +169,7 @@ class WorkerPool:
     async def _respawn(self, old: _Worker) -> None:
         """Start a replacement, retrying with exponential backoff a bounded number of times."""
         await old.process.wait()
-        delay = 0.25
+        delay = self.config.restart_backoff_s
         for attempt in range(1, self.config.restart_attempts + 1):
             if self._closed:
                 return
@@ -186,22 +190,22 @@ class WorkerPool:
             self.failure,
         )
 
-    def _died(self, worker: _Worker) -> WorkerError:
+    def _died(self, worker: _Worker) -> ServeError:
         code = worker.process.returncode
         self._replace(worker)
         if code == -signal.SIGABRT and self.config.memory_mb:
-            return WorkerError(
+            return ServeError(
                 507,
                 "the query ran out of memory (limit "
                 f"{self.config.memory_mb} MiB per query worker); narrow it",
             )
         how = f"was killed by signal {-code}" if code is not None and code < 0 else "died"
-        return WorkerError(503, f"the query worker {how}; the query was not answered, retry")
+        return ServeError(503, f"the query worker {how}; the query was not answered, retry")
 
     async def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
         """Run a job; 503 if no worker frees up in time, 504 if the query overruns."""
         if not self._all and not self._spawning:
-            raise WorkerError(503, f"no query worker is running: {self.failure or 'stopped'}")
+            raise ServeError(503, f"no query worker is running: {self.failure or 'stopped'}")
         deadline = asyncio.get_running_loop().time() + timeout
         try:
             async with asyncio.timeout_at(deadline):
@@ -209,7 +213,7 @@ class WorkerPool:
                 while worker not in self._all:  # died while idle: its watcher replaces it
                     worker = await self._idle.get()
         except TimeoutError:
-            raise WorkerError(
+            raise ServeError(
                 503, f"all {self.size} query workers stayed busy for {timeout:g} s; retry later"
             ) from None
         try:
@@ -219,7 +223,7 @@ class WorkerPool:
                 body = await worker.receive()
         except TimeoutError:
             self._replace(worker)
-            raise WorkerError(
+            raise ServeError(
                 504,
                 f"query stopped at the time limit of {timeout:g} s; "
                 "narrow it (LIMIT, more specific patterns) or ask for a longer limit",

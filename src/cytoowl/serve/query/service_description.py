@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple
 
-from cytoowl.serve.protocol import GRAPH_TYPES, RESULT_TYPES
-from cytoowl.serve.statistics import Stats
+from cytoowl.serve.protocol import GRAPH_TYPES, RESULT_TYPES, media_type
+from cytoowl.serve.store.statistics import Stats
 from cytoowl.settings import Settings
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -14,14 +14,17 @@ RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INT = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 # W3C format IRIs (https://www.w3.org/ns/formats/) of the media types served.
 FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
+    media_type(f): name
+    for f, name in (
+        (QueryResultsFormat.JSON, "SPARQL_Results_JSON"),
+        (QueryResultsFormat.XML, "SPARQL_Results_XML"),
+        (QueryResultsFormat.CSV, "SPARQL_Results_CSV"),
+        (QueryResultsFormat.TSV, "SPARQL_Results_TSV"),
+        (RdfFormat.TURTLE, "Turtle"),
+        (RdfFormat.N_TRIPLES, "N-Triples"),
+        (RdfFormat.JSON_LD, "JSON-LD"),
+        (RdfFormat.RDF_XML, "RDF_XML"),
+    )
 }
 
 __all__ = ["Stats", "describe"]

@@ -7,21 +7,21 @@ disk, not in the server's memory: at 1M triples the same terms as Python objects
 afford. SQLite (standard library, read-only connection, a bounded page cache) answers each
 look-up from an index in microseconds.
 
-:func:`build` fills the file from the answers of the ``QUERIES`` below, read through any
-function (the loader reads its own store in one pass; a remote endpoint is read in pages by
-:class:`PagedReader`). :class:`Catalog` reads it with the interface the old dictionaries had
-(``catalog.parents.get(iri, set())``, ``catalog.terms[iri]``, ``iri in catalog.bound_by``).
-What it holds is bounded (``MAX_ROWS`` rows read in all); past that it keeps what it read.
+:func:`build` fills the file from the answers of the ``CATALOG_QUERIES`` below, read through
+any reader (:mod:`cytoowl.serve.store.readers`: an embedded store is read in one pass in a
+child process, a remote endpoint in pages). :class:`Catalog` reads it with the interface the
+old dictionaries had (``catalog.parents.get(iri, set())``, ``catalog.terms[iri]``,
+``iri in catalog.bound_by``). What it holds is bounded (the readers' ``MAX_ROWS`` rows in
+all); past that it keeps what it read.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -30,6 +30,7 @@ from typing import Any, Generic, TypeVar
 from pyoxigraph import Literal, NamedNode
 
 from cytoowl import vocab
+from cytoowl.serve.store.readers import Read
 
 log = logging.getLogger("cytoowl.catalog")
 
@@ -62,9 +63,6 @@ KINDS = {
 }
 #: Which kind names a term that has several (MONDO terms are punned class + individual).
 KIND_ORDER = ("class", "property", "individual")
-MAX_ROWS = 2_000_000
-TOO_LARGE = 507  # the store's answer-size cap (StoreError status)
-PAGE = 10_000
 TERM_CACHE = 20_000  # Term objects kept in memory (a page sorts a few hundred by name)
 
 
@@ -114,32 +112,6 @@ _TEXTS = [LABEL, vocab.DEFINITION, XREF, EXACT_MATCH, *SYNONYM_SCOPES]
 _EDGES = [SUBCLASS, SUBPROPERTY, RDF_TYPE, HAS_PART]
 _EDGE_QUERY = """SELECT ?s ?p ?o WHERE {{
   VALUES ?p {{ {props} }} ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }}"""
-#: name -> (query, ORDER BY of its pages). ``C owl:equivalentClass [owl:intersectionOf (A …)]``
-#: makes A a superclass of C (the release materialises inferred types of individuals, not the
-#: subclass axioms of defined classes).
-QUERIES = {
-    "kinds": (
-        f"SELECT ?s ?o WHERE {{ VALUES ?o {{ {_iris(*KINDS)} }} ?s rdf:type ?o "
-        "FILTER(isIRI(?s)) }",
-        "?s ?o",
-    ),
-    "texts": (
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_iris(*_TEXTS)} }} ?s ?p ?o FILTER(isIRI(?s)) }}",
-        "?s ?p ?o",
-    ),
-    "edges": (_EDGE_QUERY.format(props=_iris(*_EDGES)), "?s ?p ?o"),
-    "defined": (
-        """SELECT ?s ?o WHERE {
-  ?s owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?o
-  FILTER(isIRI(?s) && isIRI(?o)) }""",
-        "?s ?o",
-    ),
-}
-
-
-def binds_query(properties: list[str]) -> tuple[str, str]:
-    """The ``binds receptor`` assertions of these properties (found after the edges)."""
-    return _EDGE_QUERY.format(props=_iris(*properties)), "?s ?p ?o"
 
 
 def full_text(query: str) -> str:
@@ -147,8 +119,40 @@ def full_text(query: str) -> str:
     return f"{_PREFIXES}\n{query}"
 
 
-#: A reader: (query, ORDER BY) -> rows, each row indexable by variable name.
-Read = Callable[[str, str], Iterable[Any]]
+#: name -> (query as sent, ORDER BY of its pages).
+#: ``C owl:equivalentClass [owl:intersectionOf (A …)]`` makes A a superclass of C (the
+#: release materialises inferred types of individuals, not the subclass axioms of defined
+#: classes).
+CATALOG_QUERIES = {
+    "kinds": (
+        full_text(
+            f"SELECT ?s ?o WHERE {{ VALUES ?o {{ {_iris(*KINDS)} }} ?s rdf:type ?o "
+            "FILTER(isIRI(?s)) }"
+        ),
+        "?s ?o",
+    ),
+    "texts": (
+        full_text(
+            f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_iris(*_TEXTS)} }} ?s ?p ?o "
+            "FILTER(isIRI(?s)) }"
+        ),
+        "?s ?p ?o",
+    ),
+    "edges": (full_text(_EDGE_QUERY.format(props=_iris(*_EDGES))), "?s ?p ?o"),
+    "defined": (
+        full_text("""SELECT ?s ?o WHERE {
+  ?s owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?o
+  FILTER(isIRI(?s) && isIRI(?o)) }"""),
+        "?s ?o",
+    ),
+}
+
+
+def binds_query(properties: list[str]) -> tuple[str, str]:
+    """The ``binds receptor`` assertions of these properties (found after the edges)."""
+    return full_text(_EDGE_QUERY.format(props=_iris(*properties))), "?s ?p ?o"
+
+
 #: Adds more tables (the search index) to a catalog being written.
 Index = Callable[[sqlite3.Connection, "Catalog"], None]
 
@@ -205,7 +209,7 @@ def _write(db: sqlite3.Connection, read: Read, index: Index) -> None:
 
 def _fill(db: sqlite3.Connection, read: Read) -> None:
     kinds: dict[str, set[str]] = {}
-    for row in read(*QUERIES["kinds"]):
+    for row in read(*CATALOG_QUERIES["kinds"]):
         kinds.setdefault(row["s"].value, set()).add(KINDS[row["o"].value])
     db.executemany(
         "INSERT INTO term (iri, kinds) VALUES (?, ?)",
@@ -214,7 +218,7 @@ def _fill(db: sqlite3.Connection, read: Read) -> None:
     labels: dict[str, str] = {}
     definitions: dict[str, str] = {}
     texts = []
-    for row in read(*QUERIES["texts"]):
+    for row in read(*CATALOG_QUERIES["texts"]):
         iri, prop, value = row["s"].value, row["p"].value, row["o"]
         if iri not in kinds:
             continue
@@ -237,11 +241,11 @@ def _fill(db: sqlite3.Connection, read: Read) -> None:
     texts.sort(key=lambda t: (t[0], t[1], t[2], t[3] or ""))  # the same whatever the reader
     db.executemany("INSERT INTO text VALUES (?, ?, ?, ?)", texts)
     edges = []
-    for row in read(*QUERIES["edges"]):
+    for row in read(*CATALOG_QUERIES["edges"]):
         edge = _edge(row["s"].value, row["p"].value, row["o"].value)
         if edge:
             edges.append(edge)
-    for row in read(*QUERIES["defined"]):
+    for row in read(*CATALOG_QUERIES["defined"]):
         edge = _edge(row["s"].value, SUBCLASS, row["o"].value)
         if edge:
             edges.append(edge)
@@ -291,71 +295,6 @@ def _binding_properties(catalog: Catalog) -> list[str]:
 def _kinds(catalog: Catalog, iri: str) -> set[str]:
     term = catalog.get(iri)
     return term.kinds if term else set()
-
-
-# --- reading a remote store page by page ----------------------------------------------------
-
-
-class PagedReader:
-    """Paged SELECTs (ORDER BY makes pages stable; each page is under the row cap), for a
-    store that caps its answers; ``select`` is the store's async SELECT."""
-
-    def __init__(self, select: Callable[[str], Awaitable[list]], row_limit: int, loop: Any) -> None:
-        self.select, self.loop = select, loop
-        self.page = max(1, min(PAGE, row_limit))
-        self.rows = 0
-        self.truncated = False
-
-    def __call__(self, query: str, order: str) -> list:
-        """From a worker thread: the rows, read on the event loop."""
-        return asyncio.run_coroutine_threadsafe(self.rows_of(query, order), self.loop).result()
-
-    async def rows_of(self, query: str, order: str) -> list:
-        from cytoowl.serve.store import StoreError  # the store module builds catalogs too
-
-        out: list = []
-        offset = 0
-        while self.rows < MAX_ROWS:
-            text = full_text(f"{query} ORDER BY {order} LIMIT {self.page} OFFSET {offset}")
-            try:
-                batch = await self.select(text)
-            except StoreError as e:
-                if e.status != TOO_LARGE:
-                    raise
-                if self.page > 1:  # the answer-size cap: smaller pages until they fit
-                    self.page //= 2
-                    continue
-                log.warning("catalog: skipped a row larger than the answer cap at %d", offset)
-                self.truncated = True
-                offset += 1
-                continue
-            if not batch:  # a remote store may cap pages below ours: stop only when empty
-                return out
-            out += batch
-            self.rows += len(batch)
-            offset += len(batch)
-        self.truncated = True
-        log.warning("catalog: stopped after %d rows; search and browse see part of it", MAX_ROWS)
-        return out
-
-
-class WholeReader:
-    """Each query in one streaming pass over a local pyoxigraph store (no paging: ORDER BY
-    and OFFSET re-sort every row per page, minutes at 1M triples)."""
-
-    def __init__(self, store: Any) -> None:
-        self.store = store
-        self.rows = 0
-        self.truncated = False
-
-    def __call__(self, query: str, order: str) -> Iterator[Any]:
-        for row in self.store.query(full_text(query), use_default_graph_as_union=True):
-            if self.rows >= MAX_ROWS:
-                self.truncated = True
-                log.warning("catalog: stopped after %d rows", MAX_ROWS)
-                return
-            self.rows += 1
-            yield row
 
 
 # --- reading the file ---------------------------------------------------------------------

@@ -16,8 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
 
-from cytoowl.serve.catalog import RECEPTOR_COMPLEX, Catalog
-from cytoowl.serve.hierarchy import Hierarchy, page_href
+from cytoowl.serve.browse.catalog import RECEPTOR_COMPLEX, Catalog
+from cytoowl.serve.browse.hierarchy import Hierarchy, page_href
 
 #: A chain that is part of at least this many receptor complexes is drawn as shared.
 SHARED_MIN = 3

@@ -31,8 +31,10 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from cytoowl import vocab
-from cytoowl.serve.catalog import Catalog, Read, Term, main_kind
-from cytoowl.serve.catalog import build as build_catalog_file
+from cytoowl.serve.browse.catalog import Catalog, Term, main_kind
+from cytoowl.serve.browse.catalog import build as build_catalog_file
+from cytoowl.serve.browse.hierarchy import page_href
+from cytoowl.serve.store.readers import Read
 
 MAX_QUERY = 200
 MAX_LIMIT = 50
@@ -107,8 +109,6 @@ class Hit:
         return self.entry.term
 
     def json(self) -> dict:
-        from cytoowl.serve.hierarchy import page_href
-
         return {
             "id": vocab.curie(self.iri),
             "iri": self.iri,
@@ -351,6 +351,11 @@ class SearchIndex:
     def words_from(self, start: str) -> list[str]:
         """Index words sharing the first characters (bounded), for typed-so-far typos."""
         return self._starting("lexicon", "word", start, MAX_TYPED_CHOICES)
+
+
+#: The catalog's name among the files derived from a store; the version changes with its
+#: tables (:func:`build_catalog`).
+CATALOG_FILE = "catalog-v1.sqlite"
 
 
 def build_catalog(path: Path, read: Read) -> None:

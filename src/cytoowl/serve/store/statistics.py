@@ -5,7 +5,7 @@ that answers a SELECT with solutions (a pyoxigraph store in a child process, or 
 ``Store`` interface for a remote endpoint). The embedded store reads the header at load
 (:func:`header_only`, one short query: serving needs the version) and counts the rest after
 it answers (two seconds at 1M triples), caching the result beside the data
-(:mod:`cytoowl.serve.loader`), so a restart on the same store does not count again.
+(:mod:`cytoowl.serve.store.loader`), so a restart on the same store does not count again.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from cytoowl.serve import dataset
+from cytoowl import dataset
 
 _GRAPH_STATS = """
 SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)

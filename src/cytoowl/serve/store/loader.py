@@ -2,35 +2,34 @@
 
 The release and shapes go through Oxigraph's bulk loader (as `oxigraph load`: 1M triples in
 ~9 s here, peak ~870 MiB, like the 830 MiB of `oxigraph load`); that runs in a child process
-(:func:`cytoowl.serve.children.run_in_child`) that exits afterwards, so its memory goes back
-to the system before the server answers. Only the ontology header is read at load; the VoID
-counts (:func:`count_store`) and the catalog of search and browse
-(:mod:`cytoowl.serve.catalog`) are made the same way, once per load, after the server is up,
-and cached beside the data, so a restart on an up-to-date store (same fingerprint) reads them.
+(:func:`cytoowl.serve.workers.children.run_in_child`) that exits afterwards, so its memory goes
+back to the system before the server answers. Only the ontology header is read at load; the
+VoID counts (:func:`count_store`) and the files derived from the data (the catalog of search
+and browse, :func:`build_derived`) are made the same way, once per load, after the server is
+up, and cached beside the data, so a restart on an up-to-date store (same fingerprint) reads them.
 """
 
 from __future__ import annotations
 
 import gc
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat
 from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset
-from cytoowl.serve import statistics
-from cytoowl.serve.catalog import Read, WholeReader
-from cytoowl.serve.children import run_in_child
-from cytoowl.serve.parts import PartsFailed, bulk_load
+from cytoowl.serve.store import statistics
+from cytoowl.serve.store.parts import PartsFailed, bulk_load
+from cytoowl.serve.store.readers import Build, WholeReader
+from cytoowl.serve.workers.children import run_in_child
 
 FINGERPRINT = ".cytoowl-fingerprint"  # written last: the load is complete
 OWNED = dataset.STORE_MARKER  # written first: cytoowl created this directory
 STATS = ".cytoowl-stats.json"  # the statistics of this load, counted after the server is up
-#: The catalog of search and browse (:mod:`cytoowl.serve.catalog`), built after a load; the
-#: version changes with its tables.
-CATALOG_FILE = ".cytoowl-catalog-v1.sqlite"
+#: Files derived from the data (the catalog of search and browse) begin so; a reload drops
+#: them. Their builders name them (``Store.derived_file``).
+DERIVED = ".cytoowl-"
 
 
 class StoreDirError(Exception):
@@ -92,7 +91,9 @@ def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
     (directory / OWNED).write_text(dataset.STORE_MARKER_TEXT)
     marker.unlink(missing_ok=True)
     (directory / STATS).unlink(missing_ok=True)
-    (directory / CATALOG_FILE).unlink(missing_ok=True)
+    for derived in directory.glob(DERIVED + "*"):
+        if derived.is_file() and derived.name not in (OWNED, FINGERPRINT):
+            derived.unlink()
     store = _emptied(directory)
     try:
         _fill(store, sources)
@@ -154,20 +155,24 @@ async def count_in_child(directory: Path) -> statistics.Stats:
     return _cached(directory) or await run_in_child(count_store, directory)
 
 
-#: Writes a catalog file from a reader (:func:`cytoowl.serve.search.build_catalog`).
-BuildCatalog = Callable[[Path, Read], None]
+def derived_path(directory: Path, name: str) -> Path:
+    """Where the file ``name`` derived from the store's data lives: beside the data, dropped
+    at every reload (see :func:`load_store`)."""
+    return directory / f"{DERIVED}{name}"
 
 
-def build_catalog(directory: Path, build: BuildCatalog) -> Path:
-    """The catalog file of the loaded store in ``directory``, built if it is not there yet."""
-    path = directory / CATALOG_FILE
+def build_derived(directory: Path, name: str, build: Build) -> Path:
+    """The file ``name`` derived from the loaded store in ``directory`` by ``build(path,
+    read)``, built if it is not there yet."""
+    path = derived_path(directory, name)
     if not path.is_file():
         build(path, WholeReader(OxStore.read_only(str(directory))))
     return path
 
 
-async def catalog_in_child(directory: Path, build: BuildCatalog) -> Path:
-    """:func:`build_catalog` in a fresh process (it reads every term once)."""
-    if (directory / CATALOG_FILE).is_file():
-        return directory / CATALOG_FILE
-    return await run_in_child(build_catalog, directory, build)
+async def derived_in_child(directory: Path, name: str, build: Build) -> Path:
+    """:func:`build_derived` in a fresh process (it reads the whole store)."""
+    path = derived_path(directory, name)
+    if path.is_file():
+        return path
+    return await run_in_child(build_derived, directory, name, build)

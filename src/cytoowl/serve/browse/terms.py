@@ -1,6 +1,6 @@
 """What the linked-data pages show: a term's facts and their evidence, with bounded lookups.
 
-Every lookup goes through :meth:`cytoowl.serve.store.Store.triples` with a fixed cap, so a page
+Every lookup goes through :meth:`cytoowl.serve.store.base.Store.triples` with a fixed cap, so a page
 costs a bounded number of index scans whatever the term, and a hub class with many
 instances or children shows the first ``SECTION_LIMIT`` of them.
 """
@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from cytoowl import vocab
-from cytoowl.serve.store import Store
+from cytoowl.serve.protocol import ANSWER_PREFIXES
+from cytoowl.serve.store.base import Store
 
 OWL = vocab.OWL
 RDF = vocab.RDF
@@ -23,8 +24,6 @@ DEFINITION = vocab.DEFINITION
 SECTION_LIMIT = 500
 TERM_TRIPLE_LIMIT = 5_000
 
-# Prefix bindings of the RDF the server writes (term pages, CONSTRUCT answers).
-PREFIXES = vocab.bindings(*vocab.ANSWER_BINDINGS)
 SYNONYMS = {
     OIO + "hasExactSynonym": "exact",
     OIO + "hasRelatedSynonym": "related",
@@ -269,4 +268,4 @@ async def term_triples(store: Store, iri: str) -> list[Triple]:
 
 
 def serialize_triples(triples: list[Triple], syntax: RdfFormat) -> bytes:
-    return serialize(triples, format=syntax, prefixes=PREFIXES) or b""
+    return serialize(triples, format=syntax, prefixes=ANSWER_PREFIXES) or b""

@@ -2,9 +2,10 @@
 
 pyoxigraph cannot cancel a running query, so queries run here, where the server can kill
 the whole process at the time limit. The protocol is length-prefixed frames on
-stdin/stdout: the server sends one JSON job, the worker answers a JSON header frame and a
-body frame. Run as ``python -m cytoowl.serve.query_worker CONFIG_JSON`` (store directory,
-allow-list, memory limit); the first frame it writes is ``{"ready": true, "network": ...}``.
+stdin/stdout (:mod:`cytoowl.serve.workers.frames`): the server sends one JSON job, the
+worker answers a JSON header frame and a body frame. Run as
+``python -m cytoowl.serve.workers.query_worker CONFIG_JSON`` (store directory, allow-list,
+memory limit); the first frame it writes is ``{"ready": true, "network": ...}``.
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import struct
 import sys
-from typing import Any, BinaryIO
+from typing import Any
 
 from pyoxigraph import NamedNode, Store
 
-from cytoowl.serve.limits import answer_channel, die_with_parent, isolate_network, limit_memory
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -28,20 +27,13 @@ from cytoowl.serve.protocol import (
     shape,
 )
 from cytoowl.serve.protocol.results import UNLIMITED
-
-_LENGTH = struct.Struct("!Q")
-
-
-def read_frame(stream: BinaryIO) -> bytes | None:
-    """One frame, or None at end of input."""
-    head = stream.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
-        return None
-    return stream.read(_LENGTH.unpack(head)[0])
-
-
-def write_frame(stream: BinaryIO, data: bytes) -> None:
-    stream.write(_LENGTH.pack(len(data)) + data)
+from cytoowl.serve.workers.frames import read_frame, write_frame
+from cytoowl.serve.workers.limits import (
+    answer_channel,
+    die_with_parent,
+    isolate_network,
+    limit_memory,
+)
 
 
 def _error(status: int, message: str, retire: bool = False) -> tuple[dict[str, Any], bytes]:

@@ -14,7 +14,7 @@ from functools import cached_property
 from urllib.parse import quote
 
 from cytoowl import vocab
-from cytoowl.serve.catalog import Catalog, Term
+from cytoowl.serve.browse.catalog import Catalog, Term
 
 MAX_WALK = 20_000
 MAX_PATHS = 6

@@ -1,11 +1,13 @@
-"""How the server starts its child processes: query workers, the loader, the catalog builder.
+"""How the server starts its child processes: query workers, validators, the loader, the
+counts and the catalog builder.
 
-:func:`child_env` is the environment every child gets (this source tree importable, small
-malloc arenas). :func:`run_in_child` runs one module-level function in a fresh interpreter
-(``python -m cytoowl.serve.children``): its memory goes back to the system when it exits, it
-dies with the server, and it is killed when the awaiting task is cancelled. The call and its
-answer travel as pickles over the child's stdin and stdout, between processes of the same
-server (nothing from a request is ever unpickled).
+:func:`launch` is the one way a child starts (``python -m MODULE``, the environment of
+:func:`child_env`: this source tree importable, small malloc arenas; stdin and stdout its
+channel). :func:`run_in_child` runs one module-level function in a fresh interpreter
+(``python -m cytoowl.serve.workers.children``): its memory goes back to the system when it
+exits, it dies with the server, and it is killed when the awaiting task is cancelled. The
+call and its answer travel as pickles over the child's stdin and stdout, between processes
+of the same server (nothing from a request is ever unpickled).
 
 Why not :mod:`multiprocessing`: its spawn context starts a resource-tracker process that
 stays for the server's lifetime (12 MiB), and a ProcessPoolExecutor offers no public way to
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import pickle
 import sys
@@ -23,10 +26,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cytoowl.serve.limits import answer_channel, die_with_parent
+from cytoowl.serve.workers.limits import answer_channel, die_with_parent, limit_memory
 
 T = TypeVar("T")
-_SRC = str(Path(__file__).resolve().parents[2])
+_SRC = str(Path(__file__).resolve().parents[3])
 
 
 class ChildError(Exception):
@@ -43,17 +46,45 @@ def child_env(**extra: str) -> dict[str, str]:
     }
 
 
+def _before_exec(memory_mb: int) -> None:  # runs in the child, before exec
+    limit_memory(memory_mb)  # 0: no cap
+    die_with_parent()
+
+
+async def launch(
+    module: str,
+    *args: str,
+    stderr: bool = False,
+    memory_mb: int | None = None,
+    line_limit: int = 2**16,
+    **env: str,
+) -> asyncio.subprocess.Process:
+    """``python -m module *args`` as a child of the server, ``env`` added to its environment.
+
+    stdin and stdout are pipes (the channel); stderr is piped when ``stderr`` (kept for the
+    messages of a child that may die), else shared with the server's log. ``memory_mb``
+    caps the child's address space before it runs (0: no cap) and has it die with the
+    server, for a child that does not do so itself. ``line_limit`` bounds one line read
+    from its stdout.
+    """
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        module,
+        *args,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE if stderr else None,
+        env=child_env(**env),
+        limit=line_limit,
+        preexec_fn=None if memory_mb is None else functools.partial(_before_exec, memory_mb),
+    )
+
+
 async def run_in_child(function: Callable[..., T], *args: Any) -> T:
     """``function(*args)`` in a fresh process; its exception is raised here."""
     payload = pickle.dumps((function, args))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "cytoowl.serve.children",
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        env=child_env(),
-    )
+    process = await launch("cytoowl.serve.workers.children")
     try:
         out, _ = await process.communicate(payload)
     except BaseException:  # cancelled (shutdown): do not wait for a load to finish

@@ -1,0 +1,1 @@
+"""What every request passes through: middleware (body limit, access log) and health."""

@@ -1,0 +1,1 @@
+"""``POST /validate``: SHACL validation of posted RDF in warm child processes."""
