@@ -181,6 +181,16 @@ def sources(tmp_path: Path) -> Path:
             "status 'perhaps'",
         ),
         ("absent.tsv", "IL6\tHGNC:6018\tclaimed on purpose", "has a mouse ortholog"),
+        (
+            "interactions.tsv",
+            "Il6x\tis agonist of\tIl6ra\tobserved\tECO:0000304\tdoi:10.1038/ni.1984\tx",
+            "reference to undefined term 'Il6x'",
+        ),
+        (
+            "interactions.tsv",
+            "Il6\tproduced by\tIl6ra\tobserved\tECO:0000304\tdoi:10.1038/ni.1984\tx",
+            "is not an interaction type",
+        ),
     ],
 )
 def test_bad_mouse_row_stops_the_build(sources: Path, name: str, line: str, message: str) -> None:

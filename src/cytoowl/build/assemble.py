@@ -521,12 +521,12 @@ def add_mouse_relations(
         )
     types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
     types[SEQUESTERED_BY] = interactions.SEQUESTERED_BY
+    for row in layer.interactions:  # curated rows name known terms and an interaction type
+        vocab.individual(row, row["ligand"]), vocab.individual(row, row["receptor"])
+        if vocab.prop(row, row["type"]) not in types:
+            raise row.error(f"type '{row['type']}' is not an interaction type")
     for found in species.mouse_interactions(layer, human, vocab.prop):
         ligand, receptor = vocab.individuals[found.ligand], vocab.individuals[found.receptor]
-        if found.prop not in types:
-            raise found.observed.error(
-                f"type '{found.observed['type']}' is not an interaction type"
-            )
         if found.observed is not None:
             row = found.observed
             sources = tuple(vocab.source(row))
