@@ -429,8 +429,7 @@ def add_interactions(
     if not folder.exists():
         return []
     index = interactions.EntityIndex(vocab.individuals, vocab.ids)
-    types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
-    types[SEQUESTERED_BY] = interactions.SEQUESTERED_BY
+    types = interaction_types(tbox)
 
     def registered(value: str) -> bool:
         return value in vocab.sources or bool(DATABASE_SOURCE.match(value))
@@ -448,14 +447,29 @@ def add_interactions(
         folder / "excluded_interactions.tsv", interactions.gene_pairs(checked), registered
     )
     for item in checked:
-        graded = [
-            (EVIDENCE_TYPE, vocab.external[item.evidence].iri),
-            (CONFIDENCE_TIER, Literal(item.tier)),
-        ]
-        if item.note:
-            graded.append((RDFS.comment, Literal(item.note, lang="en")))
+        graded = grade(vocab, item.evidence, item.tier, item.note)
         add_graded(builder, item.ligand.iri, item.prop, item.receptor.iri, item.sources, graded)
     return checked
+
+
+def interaction_types(tbox: Graph) -> dict[URIRef, str]:
+    """The properties an interaction row may name: receptor bindings and sequestration."""
+    types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
+    types[SEQUESTERED_BY] = interactions.SEQUESTERED_BY
+    return types
+
+
+def grade(
+    vocab: Vocabulary, evidence: str, tier: str, note: str = ""
+) -> list[tuple[URIRef, Literal | URIRef]]:
+    """The axiom annotations that grade an interaction: ECO class, tier and the curator's note."""
+    graded: list[tuple[URIRef, Literal | URIRef]] = [
+        (EVIDENCE_TYPE, vocab.external[evidence].iri),
+        (CONFIDENCE_TIER, Literal(tier)),
+    ]
+    if note:
+        graded.append((RDFS.comment, Literal(note, lang="en")))
+    return graded
 
 
 def add_graded(
@@ -519,8 +533,7 @@ def add_mouse_relations(
         builder.add(
             subject, MOUSE_ORTHOLOG_ABSENT, Literal(row["note"], lang="en"), vocab.source(row)
         )
-    types = interactions.interaction_properties(tbox, BINDS_RECEPTOR)
-    types[SEQUESTERED_BY] = interactions.SEQUESTERED_BY
+    types = interaction_types(tbox)
     for row in layer.interactions:  # curated rows name known terms and an interaction type
         vocab.individual(row, row["ligand"]), vocab.individual(row, row["receptor"])
         if vocab.prop(row, row["type"]) not in types:
@@ -532,19 +545,11 @@ def add_mouse_relations(
             sources = tuple(vocab.source(row))
             evidence = interactions.check_evidence(row, vocab.evidence_uses, sources)
             tier = interactions.confidence_tier(vocab.evidence_uses[evidence], sources)
-            graded = [
-                (EVIDENCE_TYPE, vocab.external[evidence].iri),
-                (CONFIDENCE_TIER, Literal(tier)),
-            ]
-            graded.append((RDFS.comment, Literal(row["note"], lang="en")))
+            graded = grade(vocab, evidence, tier, row["note"])
         else:
             sources = tuple(sorted({s for item in found.human for s in item.sources}))
             tier = min((item.tier for item in found.human), key=interactions.TIERS.index)
-            evidence = ORTHOLOGY_INFERENCE
-            graded = [
-                (EVIDENCE_TYPE, vocab.external[evidence].iri),
-                (CONFIDENCE_TIER, Literal(tier)),
-            ]
+            graded = grade(vocab, ORTHOLOGY_INFERENCE, tier)
         for item in found.human:
             said = (item.ligand.iri, item.prop, item.receptor.iri)
             graded.append((INFERRED_FROM, Literal(" ".join(ns.curie(str(t)) for t in said))))
