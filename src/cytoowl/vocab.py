@@ -21,6 +21,8 @@ from curies import Converter
 
 BASE_IRI = "https://w3id.org/cytoowl/"
 TERM_PREFIX = BASE_IRI + "CYTO_"
+#: The release's 'binds receptor' (CYTO:0000100), the parent of every receptor-binding kind.
+BINDS_RECEPTOR = TERM_PREFIX + "0000100"
 ONTOLOGY_IRI = BASE_IRI + "cytoowl.owl"
 LICENSE_IRI = "https://creativecommons.org/licenses/by/4.0/"
 

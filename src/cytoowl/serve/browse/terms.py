@@ -50,7 +50,6 @@ MATCHES = {
     "relatedMatch": "related match",
 }
 SOURCE = OIO + "source"
-BINDS_RECEPTOR = vocab.TERM_PREFIX + "0000100"
 #: The triples that make an owl:Axiom what it is, not what it says about its statement.
 AXIOM_STRUCTURE = {
     RDF + "type",
@@ -224,8 +223,8 @@ async def term_page(store: Store, iri: str) -> TermPage | None:
 def _without_implied_bindings(relations: list[Relation]) -> list[Relation]:
     """Drop 'binds receptor' to a target that a typed interaction (agonist, decoy ...) names:
     the release asserts both so that reasoning works from either, a reader needs it once."""
-    typed = {r.target.iri for r in relations if r.prop.iri != BINDS_RECEPTOR}
-    return [r for r in relations if r.prop.iri != BINDS_RECEPTOR or r.target.iri not in typed]
+    typed = {r.target.iri for r in relations if r.prop.iri != vocab.BINDS_RECEPTOR}
+    return [r for r in relations if r.prop.iri != vocab.BINDS_RECEPTOR or r.target.iri not in typed]
 
 
 def _place(
