@@ -1,4 +1,4 @@
-"""Competency questions 5, 6, 7, 9 and 10 (DESIGN §6) give exactly the curated answers."""
+"""Competency questions 5, 6, 7, 9, 10 and 23 give exactly the curated answers (DESIGN §6)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,18 @@ OBO = "http://purl.obolibrary.org/obo/"
 
 WIKI = "wikipedia.en:Cytokine"
 DEPRESSION_META_ANALYSIS = "PMID:20015486"
+PAIN_DEPRESSION = "doi:10.1007/s11916-007-0005-y"  # Strouse 2007, the seed abstract
+PROINFLAMMATORY = "PMID:10936147"  # Dinarello 2000
 
 # name of the CQ file, the columns compared, and the exact expected answer set.
 EXPECTED = {
+    # issue 25: producing cells from the seed and the reviews of relations/cell_sources.tsv
     "cq05": (
-        ("cytokine", "source"),
-        {(IRI[k], WIKI) for k in ("IL1A", "IL1B", "IL6", "TNF")},
+        ("cytokine",),
+        {
+            (IRI[k],)
+            for k in ("IL1A", "IL1B", "IL6", "TNF", "IL10", "IL15", "IL18", "IL-12", "IL-23")
+        },
     ),
     "cq06": (
         ("cytokine", "source"),
@@ -39,6 +45,22 @@ EXPECTED = {
             (IRI["oprelvekin"], IRI["IL11"], OBO + "MONDO_0002049"),
             (IRI["interferon gamma-1b"], IRI["IFNG"], OBO + "MONDO_0018305"),
             (IRI["interferon gamma-1b"], IRI["IFNG"], OBO + "MONDO_0017198"),
+        },
+    ),
+    # issue 25: the pain/depression source's class-level claim, fever from Dinarello 2000
+    "cq23": (
+        ("subject", "relation", "condition", "source"),
+        {
+            (T + "0000019", T + "0000112", OBO + "MONDO_0002050", PAIN_DEPRESSION),
+            (T + "0000019", T + "0000112", OBO + "HP_0001945", PROINFLAMMATORY),
+            *(
+                (IRI[k], OBO + "RO_0003302", OBO + "HP_0001945", PROINFLAMMATORY)
+                for k in ("IL1A", "IL1B", "TNF")
+            ),
+            *(
+                (IRI[k], OBO + "RO_0002607", OBO + "MONDO_0002009", DEPRESSION_META_ANALYSIS)
+                for k in ("IL6", "TNF")
+            ),
         },
     ),
     "cq09": (
@@ -66,6 +88,14 @@ def test_competency_question_has_header(name: str) -> None:
     (path,) = paths.LAYOUT.cq_dir.glob(f"{name}_*.rq")
     lines = path.read_text().splitlines()
     assert lines[0].startswith("# title: ") and lines[1].startswith("# description: ")
+
+
+def test_cq05_every_macrophage_source_is_sourced(release_store: pyoxigraph.Store) -> None:
+    sources = {row["cytokine"]: set(row["source"].split()) for row in run(release_store, "cq05")}
+    assert all(sources.values()), "every 'produced by some macrophage' has its source"
+    for key in ("IL1A", "IL1B", "IL6", "TNF"):  # the seed's 'resident macrophages'
+        assert WIKI in sources[IRI[key]]
+    assert sources[IRI["IL-23"]] >= {"PMID:15546388", "doi:10.3748/wjg.14.4280"}
 
 
 def test_cq07_drugs_labelled_by_inn(release_store: pyoxigraph.Store) -> None:

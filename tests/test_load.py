@@ -179,8 +179,9 @@ def joined(release_sources) -> Store:  # noqa: F811
 
 def produced_by(store: Store) -> set[tuple[str, str]]:
     """(cytokine, cell) pairs of the release's produced-by assertions on cytokines."""
-    query = f"""SELECT ?c ?cell WHERE {{ ?c <{OBO}RO_0003001> ?cell ;
-      a/<{vocab.RDFS}subClassOf>* <{vocab.TERM_PREFIX}0000001> }}"""
+    query = f"""SELECT ?c ?cell WHERE {{ ?c a ?r ;
+      a/<{vocab.RDFS}subClassOf>* <{vocab.TERM_PREFIX}0000001> .
+      ?r <{vocab.OWL}onProperty> <{OBO}RO_0003001> ; <{vocab.OWL}someValuesFrom> ?cell }}"""
     rows = store.query(query, use_default_graph_as_union=True)
     return {(r["c"].value, r["cell"].value) for r in rows}  # type: ignore[index]
 

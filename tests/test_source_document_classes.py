@@ -32,15 +32,23 @@ EXPECTED_INTERFERONS = {
     TYPE_III: ({"IFNL1", "IFNL2", "IFNL3", "IFNL4"}, "IFNLR"),
 }
 # (class, cytokine key, producing cell CL number): produced-by rows of cell_sources.tsv whose
-# cell is (under) lymphocyte, or monocyte / macrophage, by the CL subclass axioms.
+# cell is (under) lymphocyte, or monocyte / macrophage, by the CL subclass axioms (issue 25:
+# the seed's cells and the reviews'; B cells are not listed: CL only infers B cell < lymphocyte).
 EXPECTED_CELL_SOURCE_CLASSES = {
-    *((LYMPHOKINE, k, "0000545") for k in ("IFNG", "TNF")),
-    *((LYMPHOKINE, k, "0000546") for k in ("IL4", "IL5", "IL13")),
-    *((LYMPHOKINE, k, "0000899") for k in ("IL17A", "IL17F", "IL21", "IL22", "IL26")),
-    *((LYMPHOKINE, k, "0000815") for k in ("IL10", "IL-35", "TGFB1")),
-    *((LYMPHOKINE, k, "0000542") for k in ("IFNG", "MIF")),
-    *((MONOKINE, k, "0000235") for k in ("IL1A", "IL1B", "IL6", "TNF")),
-    (MONOKINE, "IL10", "0000576"),
+    *((LYMPHOKINE, k, "0000084") for k in ("IL10", "IL17A", "IL22", "IL4", "TGFB1")),
+    *((LYMPHOKINE, k, "0000542") for k in ("IFNG", "IL6", "MIF")),
+    *((LYMPHOKINE, k, "0000545") for k in ("IFNG", "IL2", "TNF")),
+    *((LYMPHOKINE, k, "0000546") for k in ("IL10", "IL13", "IL25", "IL4", "IL5", "IL6")),
+    (LYMPHOKINE, "IL5", "0000623"),
+    *((LYMPHOKINE, k, "0000815") for k in ("IL-35", "IL10", "TGFB1")),
+    *((LYMPHOKINE, k, "0000899") for k in ("IL17A", "IL17F", "IL21", "IL22", "IL26", "IL6")),
+    *((LYMPHOKINE, k, "0000912") for k in ("IL2", "IL21")),
+    *((LYMPHOKINE, k, "0001065") for k in ("IL17A", "IL22", "IL5")),
+    *(
+        (MONOKINE, k, "0000235")
+        for k in ("IL-12", "IL-23", "IL10", "IL15", "IL18", "IL1A", "IL1B", "IL6", "TNF")
+    ),
+    *((MONOKINE, k, "0000576") for k in ("IL10", "IL15", "IL1B", "TNF")),
 }
 
 
@@ -82,7 +90,7 @@ def test_cq12_lymphokines_and_monokines_exact_answer(release_store: pyoxigraph.S
         c: len({k for cc, k, _ in EXPECTED_CELL_SOURCE_CLASSES if cc == c})
         for c in (LYMPHOKINE, MONOKINE)
     }
-    assert counts == {LYMPHOKINE: 14, MONOKINE: 5}
+    assert counts == {LYMPHOKINE: 17, MONOKINE: 9}
 
 
 @pytest.fixture(scope="module")

@@ -255,9 +255,9 @@ MUTATIONS = {
     ),
     "assertion-source-removed": (
         "DELETE { ?axiom ?p ?o } WHERE { ?axiom owl:annotatedSource CYTO:0001140 ;"
-        " owl:annotatedProperty obo:RO_0003001 ; owl:annotatedTarget obo:CL_0000235 ; ?p ?o }",
+        " owl:annotatedProperty obo:RO_0002607 ; owl:annotatedTarget obo:MONDO_0002009 ; ?p ?o }",
         IL6,
-        "[Violation] RO:0003001 = CL:0000235",
+        "[Violation] RO:0002607 = MONDO:0002009",
     ),
 }
 

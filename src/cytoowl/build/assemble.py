@@ -18,7 +18,19 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from cytoowl import paths
 from cytoowl import vocab as ns
-from cytoowl.build import interactions, species
+from cytoowl.build import definitions, interactions, species
+from cytoowl.build.definitions import (  # one set of IRIs for the graph and its definitions
+    BINDS_RECEPTOR,
+    CYTO,
+    DEFINITION,
+    DEFINITION_SOURCE,
+    HAS_PART,
+    HUMAN,
+    IN_TAXON,
+    MOUSE,
+    OBO,
+    OIO,
+)
 from cytoowl.build.sources import (
     DATABASE_SOURCE,
     GENE_TABLES,
@@ -30,15 +42,7 @@ from cytoowl.build.sources import (
     tbox_files,
 )
 
-OBO = Namespace(ns.OBO)
-OIO = Namespace(ns.OIO)
-CYTO = Namespace(ns.TERM_PREFIX)
 FOAF = Namespace(ns.FOAF)
-DEFINITION = OBO.IAO_0000115
-HUMAN = OBO.NCBITaxon_9606
-MOUSE = OBO.NCBITaxon_10090
-IN_TAXON = OBO.RO_0002162
-HAS_PART = OBO.BFO_0000051
 HAS_ACTIVE_INGREDIENT = OBO.RO_0002248
 #: RO 'gene product of' (ontology/src/reference/ro_object_properties.tsv): a protein to its gene.
 GENE_PRODUCT_OF = OBO.RO_0002204
@@ -47,7 +51,6 @@ CAPABLE_OF = OBO.RO_0002215
 #: its gene), and the one prefix whose records are the product itself.
 GENE_PREFIXES = ("HGNC", "NCBIGene")
 PROTEIN_PREFIX = "UniProtKB"
-BINDS_RECEPTOR = CYTO["0000100"]
 STOICHIOMETRY = CYTO["0000103"]
 #: Axiom annotations of an interaction: its ECO class and the tier the build computes.
 EVIDENCE_TYPE = CYTO["0000106"]
@@ -181,7 +184,8 @@ class OntologyBuilder:
     ) -> None:
         self.graph.add((s, p, o))
         sources = sorted(set(sources))
-        if sources:
+        annotations = list(annotations)
+        if sources or annotations:
             # A content-derived blank node id keeps the output deterministic.
             axiom = BNode("ax" + hashlib.sha1(f"{s}|{p}|{o}".encode()).hexdigest()[:16])
             self.graph.add((axiom, RDF.type, OWL.Axiom))
@@ -193,10 +197,27 @@ class OntologyBuilder:
             for prop, value in annotations:
                 self.graph.add((axiom, prop, value))
 
-    def individual(self, iri: URIRef, label: str, definition: str, synonyms: list[str]) -> None:
+    def add_existential(
+        self, s: URIRef, p: URIRef, filler: URIRef, sources: Iterable[str] = ()
+    ) -> BNode:
+        """``s rdf:type [owl:onProperty p; owl:someValuesFrom filler]``, the source on the class
+        assertion: 's is p some filler' without using the class ``filler`` as an individual."""
+        key = hashlib.sha1(f"{s}|{p}|{filler}".encode()).hexdigest()[:16]
+        restriction = BNode("some" + key)
+        self.graph.add((restriction, RDF.type, OWL.Restriction))
+        self.graph.add((restriction, OWL.onProperty, p))
+        self.graph.add((restriction, OWL.someValuesFrom, filler))
+        self.add(s, RDF.type, restriction, sources)
+        return restriction
+
+    def individual(
+        self, iri: URIRef, label: str, definition: str | None, synonyms: list[str]
+    ) -> None:
+        """A named individual; ``definition`` None: written later from its facts (definitions)."""
         self.add(iri, RDF.type, OWL.NamedIndividual)
         self.add(iri, RDFS.label, Literal(label, lang="en"))
-        self.add(iri, DEFINITION, Literal(definition, lang="en"))
+        if definition is not None:
+            self.add(iri, DEFINITION, Literal(definition, lang="en"))
         for synonym in synonyms:
             if synonym != label:
                 self.add(iri, OIO.hasExactSynonym, Literal(synonym, lang="en"))
@@ -277,6 +298,7 @@ def build_graph(source_dir: Path = paths.LAYOUT.source_dir) -> Graph:
         add_drug(builder, vocab, row)
     for row in retired:
         add_deprecated(builder, vocab, row)
+    relate_shared_names(builder.graph)
     for row in read_table(source_dir / "classifications.tsv", CLASSIFICATION_COLUMNS):
         subject = vocab.individual(row, row["subject"])
         builder.add(subject, RDF.type, vocab.cls(row, row["class"]), vocab.source(row))
@@ -286,6 +308,7 @@ def build_graph(source_dir: Path = paths.LAYOUT.source_dir) -> Graph:
     human = add_interactions(builder, vocab, tbox, source_dir / "interactions")
     add_mouse_relations(builder, vocab, tbox, mouse, human)
     add_cell_type_hierarchy(builder, vocab, source_dir / "reference" / "cl_subclass_axioms.tsv")
+    add_definitions(builder, vocab)
     declare_external_terms(builder.graph, vocab)
     add_class_mappings(builder.graph)
     add_pr_mappings(builder.graph, vocab)
@@ -343,6 +366,24 @@ def shared_values(rows: Iterable[Row], column: str = "uniprot") -> set[str]:
     return {value for value, count in seen.items() if count > 1}
 
 
+def relate_shared_names(graph: Graph) -> None:
+    """An exact synonym that two terms of one species share is a related synonym of each.
+
+    A receptor chain and its complex are both written "IL-6R" in the literature: the string
+    stays findable on both, but names neither exactly (issue 25; QC duplicate_exact_synonym).
+    Each term keeps its own label (the chain's HGNC name, "... receptor complex").
+    """
+    holders: dict[tuple[str, object], set[tuple[URIRef, Literal]]] = {}
+    for term, name in graph.subject_objects(OIO.hasExactSynonym):
+        key = (str(name).lower(), graph.value(term, IN_TAXON))
+        holders.setdefault(key, set()).add((term, name))  # type: ignore[arg-type]
+    for named in holders.values():
+        if len({term for term, _ in named}) > 1:
+            for term, name in named:
+                graph.remove((term, OIO.hasExactSynonym, name))
+                graph.add((term, OIO.hasRelatedSynonym, name))
+
+
 def add_xrefs(builder: OntologyBuilder, iri: URIRef, row: Row, shared: set[str]) -> None:
     """Database xrefs, and the mapping each one means (docs/mappings.md).
 
@@ -372,11 +413,7 @@ def add_gene_product(
     iri = vocab.individuals[row["symbol"]]
     kind = vocab.cls(row, row["kind"])
     types = [vocab.cls(row, label) for label in row.list("types")]
-    family = ", ".join(row.list("types")) or row["kind"]
-    definition = (
-        f"The human gene product of {row['symbol']} ({row['hgnc']}), classified as: {family}."
-    )
-    builder.individual(iri, row["label"], definition, row.list("synonyms"))
+    builder.individual(iri, row["label"], None, row.list("synonyms"))
     builder.add(iri, RDF.type, kind, vocab.source(row))
     type_sources = vocab.source(row, "type_source") if types else []
     for cls in types:
@@ -393,14 +430,7 @@ def add_complex(
     iri = vocab.individuals[row["key"]]
     parts = [(vocab.individual(row, key), stoichiometry(row, n)) for key, n in parsed_parts(row)]
     sources = vocab.source(row)
-    chains = " + ".join(interactions.part_symbols(row))
-    species_name = "human" if taxon == HUMAN else "mouse"
-    builder.individual(
-        iri,
-        row["label"],
-        f"A {species_name} {row['kind']} made of {chains}.",
-        [row["key"], *row.list("synonyms")],
-    )
+    builder.individual(iri, row["label"], None, [row["key"], *row.list("synonyms")])
     builder.add(iri, RDF.type, vocab.cls(row, row["kind"]), sources)
     for label in row.list("types"):
         builder.add(iri, RDF.type, vocab.cls(row, label), sources)
@@ -491,11 +521,7 @@ def add_mouse_gene_product(builder: OntologyBuilder, vocab: Vocabulary, row: Row
     """A mouse gene product (issue 23): MGI and Ensembl ids, its human orthologs' types."""
     iri = vocab.individuals[row["symbol"]]
     ids = [i for i in (row["mgi"], row["ensembl"] and f"ENSEMBL:{row['ensembl']}") if i]
-    orthologs = ", ".join(row.list("human")) or "none (mouse-only)"
-    definition = (
-        f"The mouse gene product of {row['symbol']} ({ids[0]}); human ortholog: {orthologs}."
-    )
-    builder.individual(iri, row["label"], definition, [row["symbol"]])
+    builder.individual(iri, row["label"], None, [row["symbol"]])
     sources = vocab.source(row)
     builder.add(iri, RDF.type, vocab.cls(row, row["kind"]), sources)
     for label in row.list("types"):
@@ -598,14 +624,35 @@ def add_deprecated(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> Non
         builder.add(iri, URIRef(ns.TERM_REPLACED_BY), replacement)
 
 
+#: Prefixes of the outside classes a relation row may point at as a *type* of thing: 'produced
+#: by' a cell type means produced by some cell of that type, an OWL existential restriction
+#: (RO's and CL's own pattern), never the class punned as one individual (issue 25).
+EXISTENTIAL_PREFIXES = ("CL",)
+
+
 def add_relation(builder: OntologyBuilder, vocab: Vocabulary, row: Row) -> None:
+    """A sourced relation: to an individual as a property assertion, to an outside class (a CL
+    cell type) as a class assertion with an existential restriction."""
     subject = vocab.individual(row, row["subject"])
-    builder.add(
-        subject,
-        vocab.prop(row, row["relation"]),
-        vocab.value(row, row["object"]),
-        vocab.source(row),
-    )
+    prop, value = vocab.prop(row, row["relation"]), vocab.value(row, row["object"])
+    if row["object"].partition(":")[0] in EXISTENTIAL_PREFIXES:
+        builder.add_existential(subject, prop, value, vocab.source(row))
+    else:
+        builder.add(subject, prop, value, vocab.source(row))
+
+
+def add_definitions(builder: OntologyBuilder, vocab: Vocabulary) -> None:
+    """Each gene product's and complex's definition, written from its facts with their sources
+    as IAO:0000119 (build/definitions.py); drugs and retired terms keep their curated text."""
+    by_iri = {term.iri: term.label for term in vocab.external.values()}
+
+    def label(iri: URIRef) -> str:
+        return str(builder.graph.value(iri, RDFS.label) or by_iri.get(iri) or ns.curie(str(iri)))
+
+    described = [t for t in vocab.ids if (t, IN_TAXON, None) in builder.graph]
+    for term, definition in definitions.definitions(builder.graph, described, label).items():
+        sources = [(DEFINITION_SOURCE, Literal(s)) for s in definition.sources]
+        builder.add(term, DEFINITION, Literal(definition.text, lang="en"), (), sources)
 
 
 def add_cell_type_hierarchy(builder: OntologyBuilder, vocab: Vocabulary, path: Path) -> None:
@@ -623,6 +670,7 @@ def add_cell_type_hierarchy(builder: OntologyBuilder, vocab: Vocabulary, path: P
 
 ANNOTATION_PROPERTIES = (
     DEFINITION,
+    DEFINITION_SOURCE,
     URIRef(ns.TERM_REPLACED_BY),
     OIO.hasExactSynonym,
     OIO.hasBroadSynonym,
@@ -675,13 +723,9 @@ def declare_external_terms(graph: Graph, vocab: Vocabulary) -> None:
         else:
             graph.add((iri, RDF.type, OWL.Class))
             if iri in used_as_value:
-                # Punning: the class IRI is the value of an individual-level assertion.
+                # Punning: the class IRI is the value of an individual-level assertion (a
+                # MONDO disease of 'is marker for'); cell types are restriction fillers instead.
                 graph.add((iri, RDF.type, OWL.NamedIndividual))
-                if str(iri).startswith(str(OBO.CL_)):
-                    # The individual stands for a cell of that type ('produced by' a T-helper 1
-                    # cell), so it is an instance of its class: the CL subclass axioms then
-                    # make it a lymphocyte, which fills the defined class 'lymphokine'.
-                    graph.add((iri, RDF.type, iri))
         graph.add((iri, RDFS.label, Literal(term.label, lang="en")))
     undeclared = sorted(
         str(node)

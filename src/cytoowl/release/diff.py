@@ -73,6 +73,7 @@ def terms(graph: Graph) -> dict[str, Term]:
         types = frozenset(
             KINDS.get(t, vocab.curie(str(t)))
             for t in graph.objects(s, RDF.type)  # type: ignore[arg-type]
+            if isinstance(t, URIRef)  # not the 'produced by some' restrictions (blank nodes)
         )
         label = next((str(o) for o in sorted(graph.objects(s, RDFS.label))), "")
         out[vocab.curie(str(s))] = Term(label, types, (s, OWL.deprecated, Literal(True)) in graph)
