@@ -141,7 +141,7 @@ def test_a_definition_with_differentiae_is_not_a_restated_type(
     turtle = (
         'CYTO:9999990 rdfs:label "interleukin"@en . CYTO:9999999 a CYTO:9999990 ; '
         'obo:IAO_0000115 "An interleukin that signals through the IL-99 receptor complex; '
-        'product of the human IL99 gene (HGNC:1)."@en .'
+        'product of the human gene IL99 (HGNC:1)."@en .'
     )
     graph = Graph().parse(data=PREFIXES + turtle, format="turtle")
     found = qc.run_checks(qc.to_store(graph), [checks["definition_restates_type"]])

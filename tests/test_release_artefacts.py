@@ -121,6 +121,18 @@ def test_obo_and_obographs_headers() -> None:
     assert values[str(DCTERMS.license)] == vocab.LICENSE_IRI
 
 
+def test_obographs_has_produced_by_edges_from_the_restrictions() -> None:
+    """'produced by some cell type' is a class assertion (issue 25): still an OBO Graphs edge."""
+    import json
+
+    graph = json.loads(paths.LAYOUT.release.obographs.read_text(encoding="utf-8"))["graphs"][0]
+    edges = {(e["sub"], e["pred"], e["obj"]) for e in graph["edges"]}
+    obo = "http://purl.obolibrary.org/obo/"
+    ifng = vocab.TERM_PREFIX + "0001093"
+    assert (ifng, obo + "RO_0003001", obo + "CL_0000545") in edges  # T-helper 1 cell
+    assert not any(e[0].startswith(obo + "CL_") and e[2] == e[0] for e in edges)
+
+
 def _strip_equivalences(graph: Graph) -> Graph:
     out = Graph()
     drop: set = set()

@@ -209,7 +209,8 @@ def _origin(facts: Facts, term: URIRef, species: str, used: set[str]) -> str:
     if symbol is None or record is None:
         return ""  # a complex: its species and chains are in the sentence
     used.add(record)
-    origin = f"product of the {species} {symbol} gene ({record})"
+    # "gene SYMBOL (record)": term pages take the symbol the definition names as the short name
+    origin = f"product of the {species} gene {symbol} ({record})"
     if species == "mouse":
         orthologs = sorted(str(g.value(h, SKOS.notation)) for h in g.objects(term, ORTHOLOGOUS_TO))
         origin += (

@@ -88,7 +88,9 @@ def edges(graph: Graph) -> list[Edge]:
             out.add((str(s), "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", str(o)))
         elif p in object_properties:
             out.add((str(s), str(p), str(o)))
-    for cls, restriction in graph.subject_objects(RDFS.subClassOf):
+    # 'C subClassOf (P some F)' and 'x rdf:type (P some F)' (produced by some cell type): P edges
+    restricted = [*graph.subject_objects(RDFS.subClassOf), *graph.subject_objects(RDF.type)]
+    for cls, restriction in restricted:
         if isinstance(cls, URIRef) and isinstance(restriction, BNode):
             prop = graph.value(restriction, OWL.onProperty)
             filler = graph.value(restriction, OWL.someValuesFrom)
