@@ -176,7 +176,9 @@ def test_owlapi_strict_accepts_the_release_but_for_intersections(release_graph, 
     source = Graph().parse(paths.LAYOUT.release.directory / name, format="xml")
     assert len(list(source.objects(None, OWL.equivalentClass))) >= 3
     stripped = tmp_path / name
-    _strip_equivalences(source).serialize(stripped, format="pretty-xml")
+    # plain RDF/XML: rdflib's pretty-xml cannot write a blank-node rdf:type (the 'produced by'
+    # restrictions individuals are typed with, issue 25)
+    _strip_equivalences(source).serialize(stripped, format="xml")
     strict = check_dl_profile(stripped, strict=True)
     lax = check_dl_profile(paths.LAYOUT.release.directory / name)
     assert strict["violation_lines"] == []
