@@ -107,18 +107,24 @@ def export_tables(
     return TOOLS[tool].tables(rows, context, release_version(graph))
 
 
-def metadata(
-    graph: Graph, tool: str, species: str, min_tier: str, kinds: Iterable[str] | None
-) -> dict[str, object]:
-    """What ``metadata.json`` says about an export."""
-    version = release_version(graph)
+def release_metadata(title: str, version: str) -> dict[str, object]:
+    """Title, release version and date (the version is the release date), licence."""
     return {
-        "title": f"cytoowl interactome for {tool}",
+        "title": title,
         "version": version,
         "version_iri": vocab.version_iri(version),
         "date": version,
         "license": LICENCE,
         "license_iri": vocab.LICENSE_IRI,
+    }
+
+
+def metadata(
+    graph: Graph, tool: str, species: str, min_tier: str, kinds: Iterable[str] | None
+) -> dict[str, object]:
+    """What ``metadata.json`` says about an export."""
+    return {
+        **release_metadata(f"cytoowl interactome for {tool}", release_version(graph)),
         "species": species,
         "min_tier": min_tier,
         "kinds": kind_labels(kinds),
