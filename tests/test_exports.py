@@ -194,6 +194,16 @@ def test_export_command(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+def test_export_all_writes_every_tool(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["export", "all", "--kinds", "all", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(exports.TOOLS)
+    for tool in exports.TOOLS:
+        meta = json.loads((tmp_path / tool / "metadata.json").read_text())
+        assert len(meta["kinds"]) == len(exports.KINDS)
+        assert all((tmp_path / tool / name).stat().st_size > 0 for name in meta["files"])
+
+
 def test_interactome_api() -> None:
     every = cytoowl.interactome(min_tier="unconfirmed")
     default = cytoowl.interactome()
