@@ -239,8 +239,20 @@ def test_every_interaction_row_was_audited() -> None:
         changed = record["verdict"] in {"retyped", "remodelled", "excluded", "should be asserted"}
         if changed:  # a change names the literature that decided it
             assert record["references"], (record["ligand"], record["receptor"])
+        if record["verdict"] == "unconfirmed" and record["new_type"]:
+            # nothing settled it, so the row keeps the kind it had (issue 22 follow-up)
+            assert record["new_type"] == record["old_type"], (record["ligand"], record["receptor"])
     for row in rows("interactions.tsv"):
         assert row["evidence"].startswith("ECO:"), (row["ligand"], row["receptor"])
+
+
+def test_the_audited_kind_is_the_asserted_kind() -> None:
+    asserted = {(row["ligand"], row["receptor"]): row["type"] for row in rows("interactions.tsv")}
+    for record in rows("audit.tsv"):
+        if record["table"] != "interactions" or record["verdict"] in {"excluded", "remodelled"}:
+            continue
+        pair = (record["ligand"], record["receptor"])
+        assert asserted[pair] == (record["new_type"] or record["old_type"]), pair
 
 
 def test_bad_stoichiometry_stops_the_build(sources: Path) -> None:
