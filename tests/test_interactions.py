@@ -239,8 +239,33 @@ def test_every_interaction_row_was_audited() -> None:
         changed = record["verdict"] in {"retyped", "remodelled", "excluded", "should be asserted"}
         if changed:  # a change names the literature that decided it
             assert record["references"], (record["ligand"], record["receptor"])
+        if record["verdict"] == "unconfirmed" and record["new_type"]:
+            # nothing settled it, so the row keeps the kind it had (issue 22 follow-up)
+            assert record["new_type"] == record["old_type"], (record["ligand"], record["receptor"])
     for row in rows("interactions.tsv"):
         assert row["evidence"].startswith("ECO:"), (row["ligand"], row["receptor"])
+
+
+def test_every_publication_the_audit_names_is_registered() -> None:
+    """A PMID/DOI of the audit was read on a page that sources.tsv records."""
+    with (paths.LAYOUT.source_dir / "sources.tsv").open(newline="", encoding="utf-8") as handle:
+        registered = {row["id"] for row in csv.DictReader(handle, delimiter="\t")}
+    unregistered = {
+        (record["ligand"], record["receptor"], reference)
+        for record in rows("audit.tsv")
+        for reference in filter(None, record["references"].split(";"))
+        if reference.startswith(("PMID:", "doi:")) and reference not in registered
+    }
+    assert not unregistered
+
+
+def test_the_audited_kind_is_the_asserted_kind() -> None:
+    asserted = {(row["ligand"], row["receptor"]): row["type"] for row in rows("interactions.tsv")}
+    for record in rows("audit.tsv"):
+        if record["table"] != "interactions" or record["verdict"] in {"excluded", "remodelled"}:
+            continue
+        pair = (record["ligand"], record["receptor"])
+        assert asserted[pair] == (record["new_type"] or record["old_type"]), pair
 
 
 def test_bad_stoichiometry_stops_the_build(sources: Path) -> None:
