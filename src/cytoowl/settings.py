@@ -29,6 +29,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from cytoowl import vocab
+
 #: Other names of a setting, as keyword or TOML key and, with ``CYTOOWL_`` in front, in the
 #: environment (``timeout``: ``CYTOOWL_TIMEOUT``). The first is the one messages name (the
 #: ``serve`` flag). Every setting also answers to its field name and ``CYTOOWL_<FIELD>``.
@@ -173,6 +175,13 @@ class Settings(BaseSettings):
                 raise ValueError(f"{entry!r} is not an http(s) endpoint IRI")
             if not rest and ("/" in entry or ":" in entry or not entry):
                 raise ValueError(f"{entry!r} is neither a host name nor an http(s) IRI")
+        return value
+
+    @field_validator("store_graphs")
+    @classmethod
+    def _graph_iris(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for graph in value:
+            vocab.sparql_iri(graph)  # ValueError naming it: it goes into SPARQL text
         return value
 
     @field_validator("store_url", "update_url", "graph_store_url")

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from cytoowl.cli.common import console, settings_or_exit
+from cytoowl.cli.common import console, graph_or_exit, settings_or_exit
 
 
 def publish(
@@ -48,6 +48,7 @@ def publish(
     )
     if files and not graph:
         _fail("give --graph IRI for the files (the graph they replace)")
+    graph_or_exit(graph)
     try:
         ends = endpoints(settings)
         password = settings.store_password.get_secret_value() if settings.store_password else None

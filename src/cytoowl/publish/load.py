@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import NamedNode, Store, parse
 
-from cytoowl import dataset
+from cytoowl import dataset, vocab
 from cytoowl.publish.rdffiles import CHUNK, InputError, Progress, RdfFile
 
 RECORD = ".cytoowl-loaded.json"
@@ -138,6 +138,10 @@ def load(
     """Load ``files`` into ``graph`` of the store at ``directory`` (replacing that graph)."""
     if not files:
         raise InputError("no files to load")
+    try:
+        vocab.sparql_iri(graph)
+    except ValueError as exc:
+        raise LoadError(f"graph {exc}") from None
     record = _record(directory)
     stamp = fingerprint(files)
     target = NamedNode(graph)

@@ -25,7 +25,7 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from cytoowl import dataset, engines
+from cytoowl import dataset, engines, vocab
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
@@ -219,7 +219,7 @@ class RemoteStore(Store):
         found: dict[str, str] = {}
         unique = list(dict.fromkeys(iris))
         for start in range(0, len(unique), _LABEL_BATCH):
-            values = " ".join(f"<{i}>" for i in unique[start : start + _LABEL_BATCH])
+            values = vocab.sparql_iris(unique[start : start + _LABEL_BATCH])
             rows = await self.select(
                 f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} "
                 f"?s <{RDFS_LABEL}> ?l }} GROUP BY ?s"
