@@ -32,6 +32,7 @@ from cytoowl.serve.http import health
 from cytoowl.serve.http.middleware import (
     AccessLog,
     BodyLimit,
+    SecurityHeaders,
     flush_access_log,
     flush_access_log_often,
     logging_config,
@@ -195,6 +196,7 @@ def create_app(
         allow_headers=["*"],
         expose_headers=["X-SPARQL-Rows", "X-SPARQL-Row-Limit", "X-SPARQL-Truncated", "Warning"],
     )
+    app.add_middleware(SecurityHeaders)  # outside CORS and the limit: every answer has them
     app.add_middleware(AccessLog)
     return app
 

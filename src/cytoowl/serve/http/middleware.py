@@ -1,6 +1,8 @@
-"""What every request passes through: the body limit and the structured access log.
+"""What every request passes through: the body limit, security headers and the access log.
 
-:class:`BodyLimit` answers 413 to bodies over the limit; :class:`AccessLog` writes one JSON
+:class:`BodyLimit` answers 413 to bodies over the limit; :class:`SecurityHeaders` puts a
+Content-Security-Policy and frame headers on every HTML answer and ``nosniff`` on every
+answer; :class:`AccessLog` writes one JSON
 line per request, buffered (:func:`logging_config`, given to uvicorn) and flushed at least
 once a second (:func:`flush_access_log_often`, a task of the app's lifespan).
 """
@@ -56,6 +58,53 @@ class BodyLimit:
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = plain_error(413, f"request body larger than the limit of {self.limit} bytes")
         await response(scope, receive, send)
+
+
+#: Every HTML answer: scripts only from this server's files (no inline script, no eval), no
+#: plugins, never framed, links and forms not redirected. Inline styles stay allowed: YASGUI
+#: (the query page) sets them; a style cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+_EVERY_ANSWER = [(b"x-content-type-options", b"nosniff")]
+_HTML_ANSWER = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """``nosniff`` on every answer; the CSP and frame headers on every HTML answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def secured_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                kind = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                headers += _EVERY_ANSWER
+                if kind.lower().startswith(b"text/html"):
+                    headers += _HTML_ANSWER
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, secured_send)
 
 
 class AccessLog:
