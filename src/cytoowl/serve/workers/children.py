@@ -1,9 +1,10 @@
 """How the server starts its child processes: query workers, validators, the loader, the
 counts and the catalog builder.
 
-:func:`launch` is the one way a child starts (``python -m MODULE``, the environment of
-:func:`child_env`: this source tree importable, small malloc arenas; stdin and stdout its
-channel). :func:`run_in_child` runs one module-level function in a fresh interpreter
+:func:`launch` is the one way a child starts (``python -P -m MODULE``: the working
+directory is not on its import path, so a ``json.py`` there cannot run inside a child; the
+environment of :func:`child_env`: this source tree importable, small malloc arenas; stdin
+and stdout its channel). :func:`run_in_child` runs one module-level function in a fresh interpreter
 (``python -m cytoowl.serve.workers.children``): its memory goes back to the system when it
 exits, it dies with the server, and it is killed when the awaiting task is cancelled. The
 call and its answer travel as pickles over the child's stdin and stdout, between processes
@@ -37,10 +38,13 @@ class ChildError(Exception):
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """The environment of a child: this cytoowl importable, fewer malloc arenas."""
+    """The environment of a child: this cytoowl importable, fewer malloc arenas.
+
+    ``PYTHONPATH`` keeps no empty entry: Python reads one as the working directory."""
+    given = os.environ.get("PYTHONPATH", "").split(os.pathsep)
     return {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join([_SRC, *(entry for entry in given if entry)]),
         "MALLOC_ARENA_MAX": "2",  # fewer malloc arenas: less address space per thread
         **extra,
     }
@@ -59,7 +63,7 @@ async def launch(
     line_limit: int = 2**16,
     **env: str,
 ) -> asyncio.subprocess.Process:
-    """``python -m module *args`` as a child of the server, ``env`` added to its environment.
+    """``python -P -m module *args`` as a child of the server, ``env`` added to its environment.
 
     stdin and stdout are pipes (the channel); stderr is piped when ``stderr`` (kept for the
     messages of a child that may die), else shared with the server's log. ``memory_mb``
@@ -69,6 +73,7 @@ async def launch(
     """
     return await asyncio.create_subprocess_exec(
         sys.executable,
+        "-P",  # safe path: neither the working directory nor '' first on sys.path
         "-m",
         module,
         *args,
