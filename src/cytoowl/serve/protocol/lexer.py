@@ -83,3 +83,9 @@ def tokens(text: str, significant: bool = True) -> Iterator[Token]:
         if not (significant and kind in (WS, COMMENT)):
             yield Token(kind, text[position:stop], position)
         position = stop
+
+
+def has_dataset_clause(query: str) -> bool:
+    """True when the query names its own dataset (``FROM`` or ``FROM NAMED``): the keyword
+    as a word, not inside a string, IRI, comment, variable or prefixed name."""
+    return any(t.kind == WORD and t.text.upper() == "FROM" for t in tokens(query))

@@ -83,6 +83,8 @@ class RemoteStore(Store):
         """(media type, body, headers) of the engine's answer, or ServeError."""
         assert self._client is not None, "store not started"
         given = request is not None and (request.default_graphs or request.named_graphs)
+        if given and request:
+            self._check_served(request)
         default = request.default_graphs if given and request else self.graphs
         named = request.named_graphs if given and request else self.graphs
         data = [("query", query)]
@@ -125,6 +127,17 @@ class RemoteStore(Store):
             raise ServeError(503, f"the remote store answered HTTP {response.status_code}: {text}")
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         return media, bytes(body), dict(response.headers)
+
+    def _check_served(self, request: QueryRequest) -> None:
+        """403 for a protocol graph parameter naming a graph that is not served: it would
+        widen the dataset to the engine's other graphs (Virtuoso's system graphs)."""
+        for graph in (*request.default_graphs, *request.named_graphs):
+            if graph not in self.graphs:
+                raise ServeError(
+                    403,
+                    f"graph <{graph}> is not served here; the served graphs are "
+                    + ", ".join(f"<{g}>" for g in self.graphs),
+                )
 
     async def query(
         self, request: QueryRequest, timeout: float | None = None, lookup: bool = True

@@ -26,6 +26,7 @@ from cytoowl.serve.protocol import (
     check_service,
     shape,
 )
+from cytoowl.serve.protocol.lexer import has_dataset_clause
 from cytoowl.serve.protocol.results import UNLIMITED
 from cytoowl.serve.workers.frames import read_frame, write_frame
 from cytoowl.serve.workers.limits import (
@@ -70,10 +71,14 @@ def _execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> t
         check_service(job["query"], allowlist, base)
         default = [NamedNode(g) for g in job.get("default_graphs") or []]
         named = [NamedNode(g) for g in job.get("named_graphs") or []]
+        # The union of all graphs is the default graph unless the protocol's graph
+        # parameters or the query's own FROM / FROM NAMED give the dataset (the union
+        # option would override FROM: `FROM <http://nonexistent/>` counted every triple).
+        union = not (default or named or has_dataset_clause(job["query"]))
         results = store.query(
             job["query"],
             base_iri=base,
-            use_default_graph_as_union=not default,
+            use_default_graph_as_union=union,
             default_graph=default or None,
             named_graphs=named or None,
         )
