@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.cors import CORSMiddleware
 
+from cytoowl import storelock
 from cytoowl.dataset import Example, Sources
 from cytoowl.serve.browse import browser as browse
 from cytoowl.serve.browse import routes as browse_routes
@@ -205,6 +206,10 @@ def run(settings: Settings) -> None:
     """Serve with uvicorn until interrupted."""
     import uvicorn
 
+    if settings.store_dir and not settings.store_url:  # one line now, not a traceback later
+        busy = storelock.holder(Path(settings.store_dir))
+        if busy is not None:
+            raise StartupError(busy)
     skip_logging_lookups()
     uvicorn.run(
         create_app(settings),
