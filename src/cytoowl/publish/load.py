@@ -136,6 +136,8 @@ def load(
         vocab.sparql_iri(graph)
     except ValueError as exc:
         raise LoadError(f"graph {exc}") from None
+    for file in files:
+        file.check_budget()  # before any parser: no DOCTYPE, bounded JSON-LD nesting
     try:
         lock = storelock.lock_store(directory, "cytoowl load")
     except storelock.StoreBusy as busy:

@@ -109,6 +109,7 @@ def file_parts(files: list[Path], graph: str, stack: ExitStack) -> list[Part]:
     parts = []
     for path in files:
         described = rdf_file(path)
+        described.check_budget()  # the engine's parser has no budget either
         plain = stack.enter_context(described.plain())
         parts.append(Part(graph, path.name, described.media_type, plain))
     return parts

@@ -25,7 +25,8 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from cytoowl import dataset, engines, vocab
+from cytoowl import budgets, dataset, engines, vocab
+from cytoowl.budgets import OverBudget
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
@@ -36,6 +37,7 @@ from cytoowl.serve.protocol import (
     media_type,
     shape,
 )
+from cytoowl.serve.protocol.lexer import check_nesting
 from cytoowl.serve.store.base import (
     _ANNOTATED_SOURCE,
     _DESCRIBE,
@@ -67,6 +69,10 @@ class RemoteStore(Store):
         self.url = url
         self.engine = engines.engine_for(url, settings.store_engine)
         self.graphs = (*dataset.GRAPHS, *settings.store_graphs)
+        # the results formats this engine is asked for (its Accept header)
+        self._result_formats = {
+            m: f for m, f in _RESULT_FORMATS.items() if m in self.engine.results_accept
+        }
         self._client: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
@@ -126,7 +132,17 @@ class RemoteStore(Store):
         if response.status_code != 200:
             raise ServeError(503, f"the remote store answered HTTP {response.status_code}: {text}")
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media not in (_GRAPH_FORMATS if graph_form else self._result_formats):
+            raise ServeError(
+                502,
+                f"the remote store answered in {media or 'no media type'}, which was not "
+                f"asked for ({accept}); not read",
+            )
         return media, bytes(body), dict(response.headers)
+
+    def _check_query(self, request: QueryRequest) -> None:
+        check_nesting(request.query)
+        check_service(request.query, self.settings.service_allowlist, request.base)
 
     def _check_served(self, request: QueryRequest) -> None:
         """403 for a protocol graph parameter naming a graph that is not served: it would
@@ -143,20 +159,29 @@ class RemoteStore(Store):
         self, request: QueryRequest, timeout: float | None = None, lookup: bool = True
     ) -> QueryResult:
         try:
-            await asyncio.to_thread(
-                check_service, request.query, self.settings.service_allowlist, request.base
-            )
+            await asyncio.to_thread(self._check_query, request)
+        except OverBudget as e:
+            raise ServeError(400, f"query refused: {e}") from None
         except QueryRefused as e:
             raise ServeError(403, str(e)) from None
         media, body, headers = await self._post(request.query, request, timeout)
         return await self._in_thread(self._reshape, media, body, headers, request)
 
     def _parse(self, media: str, body: bytes) -> Any:
+        """The answer parsed, after the parser budgets (:mod:`cytoowl.budgets`): only the
+        formats asked for arrive here (see :meth:`_post`); JSON nested at most so deep, XML
+        without a DOCTYPE, Turtle with bounded nesting. (Raises OverBudget, a ValueError.)"""
         if media in _RESULT_FORMATS:
-            if media == _JSON and b'"bnode"' in body:
-                body = _valid_blank_nodes(body)
+            if media == _JSON:
+                budgets.check_json_depth(body)
+                if b'"bnode"' in body:
+                    body = _valid_blank_nodes(body)
+            elif media == _XML:
+                budgets.check_rdf_xml(body)
             return parse_query_results(body, _RESULT_FORMATS[media])
-        syntax = RdfFormat.from_media_type(media) or RdfFormat.N_TRIPLES
+        syntax = _GRAPH_FORMATS[media]
+        if syntax == RdfFormat.TURTLE:
+            check_nesting(body.decode("utf-8", "replace"), what="the remote store's answer")
         return parse(body, syntax)
 
     def _parse_all(self, media: str, body: bytes) -> list[Any] | ServeError:
@@ -243,6 +268,7 @@ class RemoteStore(Store):
 
 _FORM = "application/x-www-form-urlencoded"
 _JSON = media_type(QueryResultsFormat.JSON)
+_XML = media_type(QueryResultsFormat.XML)
 # Strings, IRIs and comments are skipped so a keyword inside them is not taken for the form.
 _FORM_TOKENS = re.compile(
     r'"""[\s\S]*?"""'
@@ -274,6 +300,7 @@ def _valid_blank_nodes(body: bytes) -> bytes:
     return json.dumps(data).encode()
 
 
+_GRAPH_FORMATS = {media_type(f): f for f in (RdfFormat.N_TRIPLES, RdfFormat.TURTLE)}
 _GRAPH_ACCEPT = f"{media_type(RdfFormat.N_TRIPLES)};q=0.8, {media_type(RdfFormat.TURTLE)};q=0.7"
 _RESULT_FORMATS = {
     media_type(f): f

@@ -18,6 +18,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Store
 
+from cytoowl.budgets import OverBudget
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -26,7 +27,7 @@ from cytoowl.serve.protocol import (
     check_service,
     shape,
 )
-from cytoowl.serve.protocol.lexer import has_dataset_clause
+from cytoowl.serve.protocol.lexer import check_nesting, has_dataset_clause
 from cytoowl.serve.protocol.results import UNLIMITED
 from cytoowl.serve.workers.frames import read_frame, write_frame
 from cytoowl.serve.workers.limits import (
@@ -68,6 +69,7 @@ def execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> tu
 def _execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> tuple[dict, bytes]:
     base = job.get("base")
     try:
+        check_nesting(job["query"])
         check_service(job["query"], allowlist, base)
         default = [NamedNode(g) for g in job.get("default_graphs") or []]
         named = [NamedNode(g) for g in job.get("named_graphs") or []]
@@ -91,6 +93,8 @@ def _execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> t
         )
     except SyntaxError as e:
         return _error(400, f"query syntax error: {e}")
+    except OverBudget as e:
+        return _error(400, f"query refused: {e}")
     except QueryRefused as e:
         return _error(403, str(e))
     except NotAcceptable as e:
