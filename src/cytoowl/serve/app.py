@@ -31,8 +31,10 @@ from cytoowl.serve.browse import site
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.http import health
 from cytoowl.serve.http.middleware import (
+    MAX_HEAD_BYTES,
     AccessLog,
     BodyLimit,
+    HeadLimitedHttpTools,
     SecurityHeaders,
     flush_access_log,
     flush_access_log_often,
@@ -218,4 +220,6 @@ def run(settings: Settings) -> None:
         log_config=logging_config(),
         access_log=False,
         timeout_graceful_shutdown=5,  # then the lifespan kills the workers of running queries
+        http=HeadLimitedHttpTools,  # 431 past MAX_HEAD_BYTES of request head
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,  # the same, were h11 used
     )

@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from cytoowl.serve.errors import plain_error
 
@@ -105,6 +106,59 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, secured_send)
+
+
+#: Bytes of a request's head (request line and headers) read at most; 431 beyond. Browsers
+#: send under 2 KB; nginx's default buffers allow 32 KB.
+MAX_HEAD_BYTES = 32 * 1024
+LINGER_S = 2.0
+_TOO_LARGE = b"request header fields larger than the limit of %d bytes" % MAX_HEAD_BYTES
+
+
+class HeadLimitedHttpTools(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a cap on the request head: 431 and the connection
+    closed once ``MAX_HEAD_BYTES`` arrive before the headers end (uvicorn has no such
+    limit for httptools; it took a 50 MB header into memory). Subclassed because uvicorn
+    offers no hook between the socket and the parser."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_head, self._head_bytes = True, 0
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True
+
+    def on_headers_complete(self) -> None:
+        self._in_head, self._head_bytes = False, 0
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._in_head, self._head_bytes = True, 0
+
+    def data_received(self, data: bytes) -> None:
+        if self._head_bytes < 0:  # refused: read and drop what is still coming
+            return
+        if self._in_head:
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._refuse()
+                return
+        super().data_received(data)
+
+    def _refuse(self) -> None:
+        """431, then a lingering close: what the client still sends is read and dropped
+        for a moment (closing with unread bytes would reset the connection before the
+        client reads the answer)."""
+        self._head_bytes = -1
+        self.transport.write(
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+            b"content-type: text/plain; charset=utf-8\r\n"
+            b"content-length: %d\r\nconnection: close\r\n\r\n%s"
+            % (len(_TOO_LARGE), _TOO_LARGE)
+        )
+        asyncio.get_running_loop().call_later(LINGER_S, self.transport.close)
 
 
 class AccessLog:
