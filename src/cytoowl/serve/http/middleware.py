@@ -123,10 +123,7 @@ class HeadLimitedHttpTools(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._in_head, self._head_bytes = True, 0
-
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
+        self._head_bytes = 0  # of the head being read (-1: refused)
         self._in_head = True
 
     def on_headers_complete(self) -> None:
@@ -140,8 +137,9 @@ class HeadLimitedHttpTools(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._head_bytes < 0:  # refused: read and drop what is still coming
             return
-        if self._in_head:
-            self._head_bytes += len(data)
+        if self._in_head:  # count the head's part of the chunk before the parser sees it
+            end = data.find(b"\r\n\r\n")
+            self._head_bytes += len(data) if end < 0 else end + 4
             if self._head_bytes > MAX_HEAD_BYTES:
                 self._refuse()
                 return
@@ -155,8 +153,7 @@ class HeadLimitedHttpTools(HttpToolsProtocol):
         self.transport.write(
             b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
             b"content-type: text/plain; charset=utf-8\r\n"
-            b"content-length: %d\r\nconnection: close\r\n\r\n%s"
-            % (len(_TOO_LARGE), _TOO_LARGE)
+            b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_TOO_LARGE), _TOO_LARGE)
         )
         asyncio.get_running_loop().call_later(LINGER_S, self.transport.close)
 
