@@ -25,7 +25,7 @@ import httpx
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse_query_results, serialize
 
 from cytoowl import dataset, vocab
-from cytoowl.engines import Endpoints
+from cytoowl.engines import Endpoints, auth_for
 from cytoowl.publish.rdffiles import CHUNK, rdf_file
 
 #: (what is being sent, bytes sent so far, bytes in all) after each chunk
@@ -127,10 +127,7 @@ class Writer:
     ) -> None:
         self.endpoints = endpoints
         self.update_url, self.graph_store_url = endpoints.require_writable()
-        auth: httpx.Auth | None = None
-        if user is not None:
-            digest = endpoints.engine.auth == "digest"
-            auth = (httpx.DigestAuth if digest else httpx.BasicAuth)(user, password or "")
+        auth = auth_for(endpoints.engine, user, password)
         self.client = httpx.Client(auth=auth, timeout=httpx.Timeout(timeout, connect=10))
 
     def close(self) -> None:

@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import hashlib
 import json
+import logging
 import re
 from itertools import islice
 from typing import Any
@@ -47,7 +48,7 @@ from cytoowl.serve.store.base import (
     QueryRequest,
     Store,
 )
-from cytoowl.settings import Settings
+from cytoowl.settings import Settings, split_userinfo
 
 
 def _too_large(cap: int) -> str:
@@ -66,7 +67,7 @@ class RemoteStore(Store):
 
     def __init__(self, settings: Settings, url: str) -> None:
         super().__init__(settings)
-        self.url = url
+        self.url = split_userinfo(url)[0]  # (the settings took credentials out already)
         self.engine = engines.engine_for(url, settings.store_engine)
         self.graphs = (*dataset.GRAPHS, *settings.store_graphs)
         # the results formats this engine is asked for (its Accept header)
@@ -76,7 +77,12 @@ class RemoteStore(Store):
         self._client: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
-        self._client = httpx.AsyncClient()
+        password = self.settings.store_read_password
+        user, secret = self.settings.store_read_user, password and password.get_secret_value()
+        warning = engines.plain_http_warning(self.url, user is not None)
+        if warning:
+            logging.getLogger("cytoowl.serve").warning(warning)
+        self._client = httpx.AsyncClient(auth=engines.auth_for(self.engine, user, secret))
 
     async def close(self) -> None:
         if self._client is not None:
