@@ -16,7 +16,11 @@ from pathlib import Path
 LOCK_SUFFIX = ".cytoowl-lock"
 
 
-class StoreBusy(Exception):
+class LockError(Exception):
+    """The store directory cannot be locked (one line: which directory, why)."""
+
+
+class StoreBusy(LockError):
     """Another process holds the store directory; the message names it."""
 
 
@@ -41,11 +45,16 @@ class StoreLock:
 
 
 def lock_store(directory: Path, holder: str) -> StoreLock:
-    """The lock on ``directory`` for ``holder`` (e.g. ``cytoowl serve``), or
-    :class:`StoreBusy` naming the process that has it."""
+    """The lock on ``directory`` for ``holder`` (e.g. ``cytoowl serve``); :class:`StoreBusy`
+    naming the process that has it, :class:`LockError` if the directory cannot be used."""
     path = lock_path(directory)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:  # read-only, not a directory, no permission, disk full
+        raise LockError(
+            f"cannot use the store directory {directory}: {exc.strerror or exc}"
+        ) from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -61,9 +70,10 @@ def lock_store(directory: Path, holder: str) -> StoreLock:
 
 
 def holder(directory: Path) -> str | None:
-    """Who holds ``directory`` now (the message of :class:`StoreBusy`), or None if free."""
+    """Why ``directory`` cannot be locked now (who holds it, or what is wrong with it), or
+    None if it can."""
     try:
         lock_store(directory, "a check").release()
-    except StoreBusy as busy:
+    except LockError as busy:
         return str(busy)
     return None

@@ -65,8 +65,13 @@ def _open(directory: Path) -> Store:
             f"refusing to load into {directory}: it is not empty and was not created by "
             f"cytoowl (no {dataset.STORE_MARKER} file); give an empty or new directory"
         )
-    directory.mkdir(parents=True, exist_ok=True)
-    marker.write_text(dataset.STORE_MARKER_TEXT)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        marker.write_text(dataset.STORE_MARKER_TEXT)
+    except OSError as exc:  # read-only, disk full, not a directory
+        raise LoadError(
+            f"cannot use the store directory {directory}: {exc.strerror or exc}"
+        ) from None
     try:
         return Store(str(directory))
     except OSError as exc:
@@ -140,7 +145,7 @@ def load(
         file.check_budget()  # before any parser: no DOCTYPE, bounded JSON-LD nesting
     try:
         lock = storelock.lock_store(directory, "cytoowl load")
-    except storelock.StoreBusy as busy:
+    except storelock.LockError as busy:
         raise LoadError(str(busy)) from None
     try:
         return _load_locked(directory, files, graph, progress)

@@ -74,7 +74,7 @@ class EmbeddedStore(Store):
         if self.settings.store_dir:  # one writer per directory, for the server's lifetime
             try:
                 self._lock = storelock.lock_store(self.directory, "cytoowl serve")
-            except storelock.StoreBusy as busy:
+            except storelock.LockError as busy:
                 raise StoreDirError(str(busy)) from None
         self._stats = await load_in_child(self.sources, self.directory)
         log.info("store at %s ready in %.1f s", self.directory, time.monotonic() - started)

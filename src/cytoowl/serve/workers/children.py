@@ -22,6 +22,7 @@ import contextlib
 import functools
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +32,26 @@ from cytoowl.serve.workers.limits import answer_channel, die_with_parent, limit_
 
 T = TypeVar("T")
 _SRC = str(Path(__file__).resolve().parents[3])
+
+
+#: Signals by which a process dies of its own fault (the engine's, on the input it was given),
+#: not stopped from outside: retrying the same query or data would crash it again.
+CRASH_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE})
+
+
+def death_message(code: int | None, what: str) -> tuple[int, str]:
+    """(HTTP status, message) for a child that died while working on a ``what`` ("query",
+    "data"): a crash is the engine failing on this input (500, do not retry); anything else
+    (SIGKILL from outside, a clean exit) may be retried (503)."""
+    if code is not None and code < 0 and -code in CRASH_SIGNALS:
+        name = signal.Signals(-code).name
+        return 500, (
+            f"the engine could not process this {what} (its process crashed with {name}); "
+            f"the same {what} would crash it again: change it"
+        )
+    if code is not None and code < 0:
+        return 503, f"the process working on this {what} was killed by signal {-code}; retry"
+    return 503, f"the process working on this {what} exited (status {code}) before answering"
 
 
 class ChildError(Exception):
