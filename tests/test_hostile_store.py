@@ -9,20 +9,23 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 from pyoxigraph import NamedNode, Store
 from typer.testing import CliRunner
 
 from cytoowl import storelock
 from cytoowl.cli import app
-from cytoowl.publish.load import LoadError, load
+from cytoowl.publish.load import LoadError, load, oxigraph_cli
 from cytoowl.publish.rdffiles import rdf_file
 from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.store.loader import FINGERPRINT, StoreDirError
 from cytoowl.settings import Settings
 from server_fixtures import FIXTURE, FIXTURE_ROOT, free_port
+from tools import skip_or_fail
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ontologies"
 CL_TTL = FIXTURES / "cl-subset.ttl"
@@ -146,3 +149,32 @@ def test_an_interrupted_load_leaves_the_previous_graph_intact(tmp_path: Path) ->
     assert _graph_size(directory, CL_GRAPH) == before + 1
     graphs = {g.value for g in Store.read_only(str(directory)).named_graphs()}
     assert graphs == {CL_GRAPH}, graphs  # no staging graph left
+
+
+def test_a_killed_load_leaves_no_orphan_and_the_previous_graph(tmp_path: Path) -> None:
+    """`cytoowl load` killed (SIGKILL) while `oxigraph load` runs under it: the loader dies
+    with it (it went on as an orphan holding the store's write lock) and the graph that was
+    there is still whole."""
+    if oxigraph_cli() is None:
+        skip_or_fail("needs the oxigraph command of pyoxigraph's version (the test extra)")
+    directory = tmp_path / "store"
+    load(directory, [rdf_file(CL_TTL)], CL_GRAPH)
+    before = _graph_size(directory, CL_GRAPH)
+    big = tmp_path / "big.nt"
+    with big.open("w") as out:
+        for i in range(1_500_000):
+            out.write(f'<http://e/s{i}> <http://e/p> "value {i}" .\n')
+    command = [sys.executable, "-m", "cytoowl.cli", "load", "--data-dir", str(directory),
+               "--graph", CL_GRAPH, str(big)]  # fmt: skip
+    loading = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    children: list[psutil.Process] = []
+    while not children and time.monotonic() < deadline:
+        children = [c for c in loading.children() if "oxigraph" in c.name()]
+        time.sleep(0.02)
+    assert children, "oxigraph load did not start"
+    loading.kill()
+    loading.wait(30)
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, "oxigraph load went on as an orphan"
+    assert _graph_size(directory, CL_GRAPH) == before

@@ -30,6 +30,7 @@ import pyoxigraph
 from pyoxigraph import NamedNode, Quad, Store
 
 from cytoowl import dataset, storelock, vocab
+from cytoowl.processes import die_with_parent
 from cytoowl.publish.rdffiles import CHUNK, InputError, Progress, RdfFile
 
 RECORD = dataset.LOAD_RECORD
@@ -106,7 +107,9 @@ def _load_with_cli(
         command += ["--file", str(file.path)]
     with tempfile.TemporaryFile() as errors:
         piped = subprocess.PIPE if file.gzipped else subprocess.DEVNULL
-        process = subprocess.Popen(command, stdin=piped, stdout=errors, stderr=errors)
+        process = subprocess.Popen(
+            command, stdin=piped, stdout=errors, stderr=errors, preexec_fn=die_with_parent
+        )
         if process.stdin is not None:
             try:
                 with file.open(report) as stream:
