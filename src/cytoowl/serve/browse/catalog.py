@@ -105,7 +105,7 @@ _PREFIXES = "\n".join(
 
 
 def _iris(*iris: str) -> str:
-    return " ".join(f"<{i}>" for i in iris)
+    return vocab.sparql_iris(iris)  # parsed: a property IRI read from data cannot add SPARQL
 
 
 _TEXTS = [LABEL, vocab.DEFINITION, XREF, EXACT_MATCH, *SYNONYM_SCOPES]

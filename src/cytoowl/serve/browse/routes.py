@@ -32,6 +32,10 @@ class _Building(Exception):
 BUILDING = "the search index is still being built after start-up; retry in a few seconds"
 
 
+class _Unavailable(Exception):
+    """The catalog could not be built; the message says why."""
+
+
 class _Invalid(Exception):
     pass
 
@@ -78,10 +82,17 @@ def add_routes(app: FastAPI, state: BrowseState, templates: Jinja2Templates) -> 
     async def building(request: Request, exc: _Building) -> Response:
         return JSONResponse({"error": BUILDING}, status_code=503, headers={"Retry-After": "5"})
 
+    @app.exception_handler(_Unavailable)
+    async def unavailable(request: Request, exc: _Unavailable) -> Response:
+        message = f"search and browse are unavailable: the catalog could not be built ({exc})"
+        return JSONResponse({"error": message}, status_code=503, headers={"Retry-After": "60"})
+
     async def browser() -> Browser:
         found = await state.get_browser()
         if found is None:
             raise _Building
+        if found.problem is not None:
+            raise _Unavailable(found.problem)
         return found
 
     @app.get("/api/suggest")
