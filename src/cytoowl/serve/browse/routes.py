@@ -1,5 +1,6 @@
 """Find and browse: the search and hierarchy APIs (JSON), the search and tree pages. All read
-one :class:`Browser`, built after start-up.
+one :class:`Browser`, built after start-up. Search runs in worker threads, not on the event
+loop (SQLite blocks; each thread reads the catalog through its own connection).
 
 Every parameter is checked before any work: query length (``search.MAX_QUERY``), ``limit``
 (1..``search.MAX_LIMIT``), ``page``/``size`` (``hierarchy.Paging``), ``type``; a bad one is a
@@ -13,6 +14,7 @@ from typing import Protocol
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from cytoowl.serve.browse import hierarchy, search
 from cytoowl.serve.browse.browser import Browser, tree, yasgui_available
@@ -90,7 +92,8 @@ def add_routes(app: FastAPI, state: BrowseState, templates: Jinja2Templates) -> 
             q, limit, kind = _query(request, required=False), _limit(request), _kind(request)
         except _Invalid as e:
             return _json_error(400, str(e))
-        hits = (await browser()).index.suggest(q, limit, kind) if q.strip() else []
+        index = (await browser()).index
+        hits = await run_in_threadpool(index.suggest, q, limit, kind) if q.strip() else []
         return JSONResponse({"query": q, "suggestions": [h.json() for h in hits]})
 
     @app.get("/api/search")
@@ -99,7 +102,8 @@ def add_routes(app: FastAPI, state: BrowseState, templates: Jinja2Templates) -> 
             q, kind, paging = _query(request), _kind(request), _paging(request)
         except _Invalid as e:
             return _json_error(400, str(e))
-        total, hits = (await browser()).index.search(q, kind, paging.page, paging.size)
+        index = (await browser()).index
+        total, hits = await run_in_threadpool(index.search, q, kind, paging.page, paging.size)
         return JSONResponse(
             {
                 "query": q,
@@ -150,8 +154,11 @@ def add_routes(app: FastAPI, state: BrowseState, templates: Jinja2Templates) -> 
             return templates.TemplateResponse(
                 request, "not_found.html", {"state": state, "message": str(e)}, status_code=400
             )
+        index = (await browser()).index
         total, hits = (
-            (await browser()).index.search(q, kind, paging.page, paging.size) if q else (0, [])
+            await run_in_threadpool(index.search, q, kind, paging.page, paging.size)
+            if q
+            else (0, [])
         )
         return templates.TemplateResponse(
             request,
