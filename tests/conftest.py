@@ -6,20 +6,20 @@ import pyoxigraph
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from cytoowl import paths
+from tools import CHECKOUT
 
 
 @pytest.fixture(scope="session")
 def release_graph() -> Graph:
     """The committed Turtle release, parsed once per test session."""
-    return Graph().parse(paths.LAYOUT.release.ttl, format="turtle")
+    return Graph().parse(CHECKOUT.release.ttl, format="turtle")
 
 
 @pytest.fixture(scope="session")
 def release_store() -> pyoxigraph.Store:
     """The committed Turtle release in an in-memory pyoxigraph store (for SPARQL tests)."""
     store = pyoxigraph.Store()
-    store.load(path=str(paths.LAYOUT.release.ttl), format=pyoxigraph.RdfFormat.TURTLE)
+    store.load(path=str(CHECKOUT.release.ttl), format=pyoxigraph.RdfFormat.TURTLE)
     return store
 
 
@@ -31,7 +31,7 @@ def tbox_graph() -> Graph:
     which they do not declare; fixtures that stand for an ontology get only the TBox proper.
     """
     graph = Graph()
-    for path in sorted((paths.LAYOUT.source_dir / "tbox").glob("*.ttl")):
+    for path in sorted((CHECKOUT.source_dir / "tbox").glob("*.ttl")):
         graph.parse(path, format="turtle")
     for subject in set(graph.subjects()):
         if isinstance(subject, URIRef) and (subject, RDF.type, None) not in graph:

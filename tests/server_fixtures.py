@@ -18,11 +18,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.dataset import Sources
 from cytoowl.serve.app import create_app
 from cytoowl.settings import Settings
-from tools import skip_or_fail
+from tools import CHECKOUT, skip_or_fail
 
 FIXTURE_ROOT = Path(__file__).parent / "fixtures" / "server"
 TERM = vocab.TERM_PREFIX
@@ -42,7 +42,7 @@ FIXTURE = sources_at(FIXTURE_ROOT)
 
 
 def release_built() -> bool:
-    return paths.LAYOUT.release.ttl.exists() or paths.LAYOUT.release.owl.exists()
+    return CHECKOUT.release.ttl.exists() or CHECKOUT.release.owl.exists()
 
 
 def limited_settings(**overrides: object) -> Settings:

@@ -19,18 +19,18 @@ import httpx
 import pytest
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store
 
-from cytoowl import dataset, paths, vocab
+from cytoowl import dataset, vocab
 from cytoowl.queryfiles import read_query_dir
 from cytoowl.serve.store.loader import load_store
 from engine_servers import OXIGRAPH, Engine, oxigraph, virtuoso
 from server_fixtures import live_server, release_sources  # noqa: F401 - fixture
 from test_load import CL_GRAPH, CL_TTL
-from tools import require, skip_or_fail
+from tools import CHECKOUT, require, skip_or_fail
 
 pytestmark = pytest.mark.slow
 SRC = str(Path(__file__).parents[1] / "src")
 JSON = "application/sparql-results+json"
-QUERIES = [*read_query_dir(paths.LAYOUT.cq_dir), *read_query_dir(paths.LAYOUT.joins_dir)]
+QUERIES = [*read_query_dir(CHECKOUT.cq_dir), *read_query_dir(CHECKOUT.joins_dir)]
 
 
 def need(name: str) -> None:

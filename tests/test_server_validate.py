@@ -11,13 +11,13 @@ import httpx
 import pyoxigraph
 import pytest
 
-from cytoowl import paths
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.workers.validators import Validators
 from cytoowl.settings import Settings
 from server_fixtures import app_client, live_server
+from tools import CHECKOUT
 
-EXAMPLE = (paths.LAYOUT.examples_dir / "cytokine-measurements.ttl").read_bytes()
+EXAMPLE = (CHECKOUT.examples_dir / "cytokine-measurements.ttl").read_bytes()
 BAD = EXAMPLE.replace(b"qudt:numericValue 3.8", b"qudt:numericValue -3.8")
 SH = "http://www.w3.org/ns/shacl#"
 

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.cli import app
 from cytoowl.validate.report import SH
 from cytoowl.validate.shacl import (
@@ -23,8 +23,9 @@ from cytoowl.validate.shacl import (
     validate,
 )
 from shacl_helpers import PREFIXES
+from tools import CHECKOUT
 
-EXAMPLE = paths.LAYOUT.examples_dir / "cytokine-measurements.ttl"
+EXAMPLE = CHECKOUT.examples_dir / "cytokine-measurements.ttl"
 runner = CliRunner()
 
 
@@ -165,7 +166,7 @@ def test_build_fails_on_a_shacl_violation(tmp_path: Path) -> None:
     from cytoowl.release.pipeline import BuildError, run_pipeline
 
     sources = tmp_path / "src"
-    shutil.copytree(paths.LAYOUT.source_dir, sources)
+    shutil.copytree(CHECKOUT.source_dir, sources)
     (sources / "relations" / "receptor_binding.tsv").write_text(
         "subject\trelation\tobject\tsource\nIL2\tbinds receptor\tIL6\tUniProtKB:P60568\n",
         encoding="utf-8",

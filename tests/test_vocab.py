@@ -9,9 +9,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.build.assemble import OIO
 from server_fixtures import app_client
+from tools import CHECKOUT
 
 
 def test_map_expands_and_compresses_both_ways() -> None:
@@ -76,7 +77,7 @@ def test_shared_uniprot_entries_are_broad_not_exact(release_graph: Graph) -> Non
 def _sssom_rows() -> list[dict[str, str]]:
     lines = [
         line
-        for line in paths.LAYOUT.release.sssom.read_text(encoding="utf-8").splitlines()
+        for line in CHECKOUT.release.sssom.read_text(encoding="utf-8").splitlines()
         if not line.startswith("#")
     ]
     return list(csv.DictReader(lines, delimiter="\t"))
