@@ -1,4 +1,9 @@
-"""Shared fixtures: the committed release as an rdflib graph and as a pyoxigraph store."""
+"""Shared fixtures: the committed release as an rdflib graph and as a pyoxigraph store, and
+the servers that tests only read from (``server_fixtures``), each started once per session.
+
+A fixture imported into a test module is a separate fixture of that module (its session
+scope then means once per module): the shared servers are imported here, and only here.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import pyoxigraph
 import pytest
 from rdflib import RDF, Graph, URIRef
 
+from server_fixtures import fixture_client, live_url, release_client, release_sources  # noqa: F401
 from tools import CHECKOUT
 
 

@@ -127,3 +127,21 @@ def release_sources() -> Sources:
     if not release_built():
         skip_or_fail("release not built yet (cytoowl build)")
     return Sources()
+
+
+# One app per session for the modules that only read (a start-up loads a store, starts query
+# workers and builds the catalog): a test that needs other settings starts its own.
+
+
+@pytest.fixture(scope="session")
+def fixture_client() -> Iterator[TestClient]:
+    """The app on the fixture dataset with the short limits of :func:`limited_settings`."""
+    with app_client() as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def release_client(release_sources: Sources) -> Iterator[TestClient]:
+    """The app on the real release with the short limits of :func:`limited_settings`."""
+    with app_client(release_sources) as client:
+        yield client

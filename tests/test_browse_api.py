@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +15,7 @@ from cytoowl.serve.browse import catalog, search
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.store.remote import RemoteStore
-from server_fixtures import FIXTURE, app_client, limited_settings, live_url, release_sources  # noqa: F401
+from server_fixtures import FIXTURE, app_client, limited_settings
 
 IL6 = "CYTO:0001140"
 IL6_IRI = "https://w3id.org/cytoowl/CYTO_0001140"
@@ -25,9 +24,8 @@ TNF = "CYTO:0001165"
 
 
 @pytest.fixture(scope="module")
-def release(release_sources) -> Iterator[TestClient]:  # noqa: F811
-    with app_client(release_sources) as client:
-        yield client
+def release(release_client: TestClient) -> TestClient:
+    return release_client  # shared with the other modules that only read
 
 
 def suggestions(client: TestClient, q: str, **params) -> list[dict]:
@@ -290,7 +288,7 @@ def test_query_page_falls_back_without_yasgui(release, monkeypatch, tmp_path) ->
 
 
 @pytest.mark.slow  # a live server
-def test_catalog_over_a_remote_store_equals_the_embedded_one(live_url: str) -> None:  # noqa: F811
+def test_catalog_over_a_remote_store_equals_the_embedded_one(live_url: str) -> None:
     async def snapshot(store) -> dict:
         await store.start()
         try:

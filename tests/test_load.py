@@ -23,7 +23,7 @@ from cytoowl.serve.store.base import QueryRequest
 from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.store.loader import load_store
 from cytoowl.settings import Settings
-from server_fixtures import FIXTURE, release_sources  # noqa: F401 - fixture
+from server_fixtures import FIXTURE
 from tools import CHECKOUT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ontologies"
@@ -170,7 +170,7 @@ def join_rows(store: Store, name: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def joined(release_sources) -> Store:  # noqa: F811
+def joined(release_sources) -> Store:
     store = Store()
     store.load(path=str(release_sources.ontology_file), format=RdfFormat.TURTLE,
                to_graph=NamedNode(dataset.ONTOLOGY_GRAPH))  # fmt: skip
@@ -206,7 +206,7 @@ def test_cells_under_leukocyte(joined: Store) -> None:
     assert OBO + "CL_0000066" not in expected  # epithelial cell is no leukocyte
 
 
-def test_joins_see_more_with_cl_than_on_the_release_alone(joined: Store, release_sources) -> None:  # noqa: F811
+def test_joins_see_more_with_cl_than_on_the_release_alone(joined: Store, release_sources) -> None:
     """The release carries at most a reduced CL hierarchy among its own CL terms; with CL
     loaded beside it the joins find every answer the release alone finds, and the fixture's."""
     alone = Store()

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from browser_fixtures import browser, wait_for  # noqa: F401 - fixture
-from server_fixtures import live_url  # noqa: F401 - fixture
 from tools import CHECKOUT
 
 pytestmark = pytest.mark.slow

@@ -21,14 +21,14 @@ from pyoxigraph import (
 from cq_helpers import IRI
 from cytoowl import dataset, vocab
 from cytoowl.dataset import Sources
-from server_fixtures import app_client, release_sources  # noqa: F401 - fixture
+from server_fixtures import app_client
 from tools import CHECKOUT
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def client(release_sources: Sources) -> Iterator[TestClient]:  # noqa: F811
+def client(release_sources: Sources) -> Iterator[TestClient]:
     with app_client(release_sources, query_timeout_s=30, row_limit=10_000) as c:
         yield c
 
@@ -65,7 +65,7 @@ def _served_answer(response) -> object:
 
 
 @pytest.fixture(scope="module")
-def engine(release_sources: Sources) -> Store:  # noqa: F811
+def engine(release_sources: Sources) -> Store:
     """The release, shapes and examples in an in-memory store, outside the server."""
     store = Store()
     store.bulk_load(
@@ -83,7 +83,7 @@ def engine(release_sources: Sources) -> Store:  # noqa: F811
 
 def test_every_competency_question_answers_as_the_engine_does(
     client: TestClient,
-    release_sources: Sources,  # noqa: F811
+    release_sources: Sources,
     engine: Store,
 ) -> None:
     examples = release_sources.examples()
