@@ -56,6 +56,7 @@ def test_release_conforms() -> None:
     assert list(outcome.report.objects(None, SH.conforms)) == [Literal(True)]
 
 
+@pytest.mark.slow  # the release's conformance again (test_release_conforms), through the CLI
 def test_release_is_the_default_input() -> None:
     code, output = cli()
     assert code == 0, output
@@ -275,6 +276,7 @@ def test_the_complex_of_the_mutation_is_a_receptor_complex_with_chains(
     )
 
 
+@pytest.mark.slow  # a copy of the release
 def test_a_copy_of_the_release_is_standalone_and_conforms(
     tmp_path: Path, release_graph: Graph
 ) -> None:
