@@ -39,13 +39,13 @@ RDF_TYPE = vocab.RDF + "type"
 SUBCLASS = vocab.RDFS + "subClassOf"
 SUBPROPERTY = vocab.RDFS + "subPropertyOf"
 LABEL = vocab.RDFS + "label"
-HAS_PART = vocab.OBO + "BFO_0000051"
+HAS_PART = vocab.HAS_PART
 #: The release's ``binds receptor``; a store without it is searched by that label (the key
 #: the build resolves relation names by), so fixtures and other datasets work too.
 BINDS_RECEPTOR = vocab.BINDS_RECEPTOR
 BINDS_RECEPTOR_LABEL = "binds receptor"
 #: The release's class of receptor complexes (a term with parts that a ligand binds is one too).
-RECEPTOR_COMPLEX = vocab.TERM_PREFIX + "0000032"
+RECEPTOR_COMPLEX = vocab.RECEPTOR_COMPLEX
 
 SYNONYM_SCOPES = {
     vocab.OIO + "hasExactSynonym": "exact",
