@@ -156,7 +156,7 @@ def test_catalog_file_is_built_once_per_load(tmp_path: Path) -> None:
             await store.close()
 
     path = run(catalog_file())
-    assert path == tmp_path / "s" / ".cytoowl-catalog-v2.sqlite"  # the name of old
+    assert path == tmp_path / "s" / ".cytoowl-catalog-v3.sqlite"  # the name of old
     stamp = path.stat().st_mtime_ns
     found = Catalog.open(path)
     assert found.get(IL2).label == "interleukin-2" and found.db.execute(

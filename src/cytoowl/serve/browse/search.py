@@ -170,8 +170,8 @@ CREATE TABLE entry (id INTEGER PRIMARY KEY, term TEXT NOT NULL, field TEXT NOT N
 CREATE VIRTUAL TABLE entry_words USING fts5(words, content='', columnsize=0, detail='none',
   tokenize='ascii', prefix='1 2 3');
 CREATE TABLE lexicon (word TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE near (length INTEGER NOT NULL, letter TEXT NOT NULL, word TEXT NOT NULL,
-  PRIMARY KEY (length, letter, word)) WITHOUT ROWID;
+CREATE TABLE near (length INTEGER NOT NULL, pair TEXT NOT NULL, word TEXT NOT NULL,
+  PRIMARY KEY (length, pair, word)) WITHOUT ROWID;
 """
 
 
@@ -204,13 +204,14 @@ def write_index(db: sqlite3.Connection, catalog: Catalog) -> None:
     db.executemany(
         "INSERT OR IGNORE INTO lexicon VALUES (?)", ((w,) for e in entries for w in e[3].split())
     )
-    # Typo candidates by (length, letter): a word is filed under its first and its second
-    # letter, and a query word looks under its own first two, so one wrong, missing or
-    # swapped letter anywhere is found while each look-up reads a small bucket.
+    # Typo candidates by (length, pair): a word is filed under the ordered pairs of its first
+    # three letters, and a query word looks under its own; one wrong, missing, extra or
+    # swapped letter anywhere leaves a pair both share, while each look-up reads a small bucket
+    # (single letters made buckets of tens of thousands among 100,000 generated symbols).
     words = [w for (w,) in db.execute("SELECT word FROM lexicon") if len(w) >= MIN_FUZZY - 1]
     db.executemany(
         "INSERT INTO near VALUES (?, ?, ?)",
-        ((len(w), letter, w) for w in words for letter in set(w[:2])),
+        ((len(w), pair, w) for w in words for pair in _pairs(w)),
     )
 
 
@@ -396,19 +397,23 @@ class SearchIndex:
     def _typos(self, word: str, last: bool) -> dict[str, float]:
         """Words of nearly the same length within the similarity cut-off (rapidfuzz)."""
         out: dict[str, float] = {}
-        budget = MAX_FUZZY_CHOICES
+        choices: set[str] = set()
         for length in sorted(range(len(word) - 2, len(word) + 3), key=lambda n: abs(n - len(word))):
-            for letter in set(word[:2]):
+            for pair in _pairs(word):
                 rows = self.db.execute(
-                    "SELECT word FROM near WHERE length = ? AND letter = ? LIMIT ?",
-                    (length, letter, max(budget, 0)),
+                    "SELECT word FROM near WHERE length = ? AND pair = ? LIMIT ?",
+                    (length, pair, max(MAX_FUZZY_CHOICES - len(choices), 0)),
                 )
-                choices = [r[0] for r in rows]
-                budget -= len(choices)
-                for text, score, _ in process.extract(
-                    word, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
-                ):
-                    out[text] = max(out.get(text, 0), min(score, 98.0))
+                choices.update(r[0] for r in rows)
+        ranked = process.extract(
+            word,
+            sorted(choices),
+            scorer=fuzz.ratio,
+            score_cutoff=FUZZY_CUTOFF,
+            limit=MAX_TYPO_WORDS,
+        )
+        for text, score, _ in ranked:
+            out[text] = min(score, 98.0)
         if last:  # the word typed so far may start a longer one, with a typo ("interlukin")
             longer = [w for w in self.words_from(word[:2]) if len(w) > len(word)]
             starts = [w[: len(word) + 1] for w in longer]  # the same length, plus one
@@ -423,6 +428,12 @@ class SearchIndex:
         return self._starting("lexicon", "word", start, MAX_TYPED_CHOICES)
 
 
+def _pairs(word: str) -> set[str]:
+    """The ordered letter pairs of a word's first three letters ("int": in, it, nt)."""
+    head = word[:3]
+    return {head[i] + head[j] for i in range(len(head)) for j in range(i + 1, len(head))}
+
+
 def _fts_term(word: str, near: dict[str, float] | None) -> str:
     """One query word in FTS5's syntax: the word or any longer one, or the words listed.
     Normalised words are [0-9a-z] only, so quoting them is all the escaping needed."""
@@ -433,7 +444,7 @@ def _fts_term(word: str, near: dict[str, float] | None) -> str:
 
 #: The catalog's name among the files derived from a store; the version changes with its
 #: tables (:func:`build_catalog`).
-CATALOG_FILE = "catalog-v2.sqlite"
+CATALOG_FILE = "catalog-v3.sqlite"
 
 
 def build_catalog(path: Path, read: Read) -> None:
