@@ -19,18 +19,18 @@ import httpx
 import pytest
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store
 
-from cytoowl import dataset, paths, vocab
+from cytoowl import dataset, vocab
 from cytoowl.queryfiles import read_query_dir
 from cytoowl.serve.store.loader import load_store
 from engine_servers import OXIGRAPH, Engine, oxigraph, virtuoso
-from server_fixtures import live_server, release_sources  # noqa: F401 - fixture
+from server_fixtures import live_server
 from test_load import CL_GRAPH, CL_TTL
-from tools import require, skip_or_fail
+from tools import CHECKOUT, require, skip_or_fail
 
 pytestmark = pytest.mark.slow
 SRC = str(Path(__file__).parents[1] / "src")
 JSON = "application/sparql-results+json"
-QUERIES = [*read_query_dir(paths.LAYOUT.cq_dir), *read_query_dir(paths.LAYOUT.joins_dir)]
+QUERIES = [*read_query_dir(CHECKOUT.cq_dir), *read_query_dir(CHECKOUT.joins_dir)]
 
 
 def need(name: str) -> None:
@@ -50,7 +50,7 @@ def cytoowl(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def engine(request, tmp_path_factory, release_sources) -> Iterator[Engine]:  # noqa: F811
+def engine(request, tmp_path_factory, release_sources) -> Iterator[Engine]:
     """A running engine holding the published release and the CL fixture."""
     need(request.param)
     directory = tmp_path_factory.mktemp(request.param)
@@ -68,7 +68,7 @@ def engine(request, tmp_path_factory, release_sources) -> Iterator[Engine]:  # n
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory, release_sources) -> Store:  # noqa: F811
+def embedded(tmp_path_factory, release_sources) -> Store:
     """The reference: the embedded store's directory with the release and the CL fixture."""
     directory = tmp_path_factory.mktemp("embedded")
     load_store(release_sources, directory)

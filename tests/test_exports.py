@@ -15,11 +15,11 @@ from rdflib import Graph
 from typer.testing import CliRunner
 
 import cytoowl
-from cytoowl import paths
 from cytoowl.cli import app
 from cytoowl.release import exports
 from cytoowl.release.exports import cellchat, cellphonedb
 from cytoowl.release.interactome import interaction_rows
+from tools import CHECKOUT
 
 FORMATS = Path(__file__).parent / "fixtures" / "tool_formats"
 SPECIES = ["human", "mouse"]
@@ -209,7 +209,7 @@ def test_interactome_api() -> None:
     default = cytoowl.interactome()
     strict = cytoowl.interactome(min_tier="experimental")
     assert len(strict) < len(default) < len(every)
-    exported = pd.read_csv(paths.LAYOUT.release.interactions, sep="\t", dtype=str).fillna("")
+    exported = pd.read_csv(CHECKOUT.release.interactions, sep="\t", dtype=str).fillna("")
     assert list(default.columns[: len(exported.columns)]) == list(exported.columns)
     assert default[exported.columns].equals(exported)  # the same rows as interactions.tsv
     assert set(cytoowl.interactome(kinds=["decoy", "is antagonist of"]).kind) == {

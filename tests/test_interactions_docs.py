@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cytoowl import paths
 from cytoowl.cli import app
+from tools import CHECKOUT
 
-PAGE = paths.LAYOUT.root / "docs" / "interactions.md"
+PAGE = CHECKOUT.root / "docs" / "interactions.md"
 
 
 def blocks(kind: str) -> list[str]:

@@ -13,8 +13,9 @@ from rdflib import OWL, Graph, URIRef
 from cytoowl import paths, vocab
 from cytoowl.release import diff
 from cytoowl.release.pipeline import BuildError, release
+from tools import CHECKOUT
 
-CURRENT = (paths.LAYOUT.source_dir / "VERSION").read_text().strip()
+CURRENT = (CHECKOUT.source_dir / "VERSION").read_text().strip()
 NEXT = "2999-01-01"
 
 
@@ -22,9 +23,9 @@ NEXT = "2999-01-01"
 def checkout(tmp_path: Path) -> tuple[Path, Path]:
     """A private copy of ontology/src and of the committed release built from it (the first
     version: ``test_build_check`` proves it is what a build writes)."""
-    source = Path(shutil.copytree(paths.LAYOUT.source_dir, tmp_path / "ontology" / "src"))
+    source = Path(shutil.copytree(CHECKOUT.source_dir, tmp_path / "ontology" / "src"))
     out = tmp_path / "ontology"
-    committed = paths.LAYOUT.release
+    committed = CHECKOUT.release
     for path in committed.all():
         target = out / path.relative_to(committed.directory)
         target.parent.mkdir(parents=True, exist_ok=True)

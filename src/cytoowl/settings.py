@@ -269,6 +269,26 @@ def _names(field: str) -> str:
     return f"--{name.replace('_', '-')} / CYTOOWL_{name.upper()}"
 
 
+def flag(field: str) -> str:
+    """The command-line flag of a setting (its first name in ``NAMES``, else the field)."""
+    return "--" + NAMES.get(field, (field,))[0].replace("_", "-")
+
+
+def flag_help(field: str) -> str:
+    """A flag's help, from the setting's declaration: its description and its default (a
+    list setting's flag is given once per value)."""
+    info = Settings.model_fields[field]
+    text = (info.description or field).split(" (comma-separated")[0]
+    default = info.default
+    if default == ():
+        shown = " (repeatable)"
+    elif default is None:
+        shown = ""
+    else:
+        shown = f" [{default:g}]" if isinstance(default, float) else f" [{default}]"
+    return f"{text[0].upper()}{text[1:]}{shown}."
+
+
 def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
     """Settings from flags (``None`` means not given), the environment and the config file."""
     given = {k: v for k, v in flags.items() if v is not None and v != ()}

@@ -55,6 +55,13 @@ DCTERMS = PREFIX_MAP["dcterms"]
 FOAF = PREFIX_MAP["foaf"]
 SH = PREFIX_MAP["sh"]
 DEFINITION = OBO + "IAO_0000115"
+#: Relations of the release that more than one module names (build, release, serve).
+HAS_PART = OBO + "BFO_0000051"
+IN_TAXON = OBO + "RO_0002162"
+GENE_PRODUCT_OF = OBO + "RO_0002204"
+CAPABLE_OF = OBO + "RO_0002215"
+#: The release's class of receptor complexes (CYTO:0000032).
+RECEPTOR_COMPLEX = TERM_PREFIX + "0000032"
 
 #: Cross-reference prefixes of gene products whose CURIEs also get a mapping to the record's IRI:
 #: ``skos:exactMatch``/``skos:broadMatch`` (UniProtKB) or RO 'gene product of' (HGNC, NCBIGene).

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.models import OptionInfo
 
 from cytoowl import vocab
-from cytoowl.settings import Settings, SettingsError, load_settings
+from cytoowl.settings import Settings, SettingsError, flag_help, load_settings
+from cytoowl.settings import flag as setting_flag
 
 console = Console(stderr=True)
+
+
+def setting_option(field: str, *other_flags: str, flag: str | None = None) -> OptionInfo:
+    """The option of one setting: its flag (``flag``, else the setting's first name), help
+    and default shown from the declaration in :mod:`cytoowl.settings` (the value is left to
+    the settings: None, not given)."""
+    # Escaped: rich would take "[auto]" for a style and drop it.
+    help_text = escape(flag_help(field))
+    return typer.Option(None, flag or setting_flag(field), *other_flags, help=help_text)
 
 
 def settings_or_exit(**flags: object) -> Settings:

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from cytoowl.cli.common import console, graph_or_exit, settings_or_exit
+from cytoowl.cli.common import console, graph_or_exit, setting_option, settings_or_exit
 
 
 def publish(
@@ -23,10 +23,8 @@ def publish(
     graph_store_url: str = typer.Option(
         None, "--graph-store-url", help="Graph Store Protocol endpoint."
     ),
-    engine: str = typer.Option(
-        None, "--store-engine", help="oxigraph, virtuoso or generic [auto: by the URL]."
-    ),
-    root: Path = typer.Option(None, "--root", help="Folder with ontology/, shapes/, sparql/."),
+    engine: str = setting_option("store_engine"),
+    root: Path = setting_option("root"),
     config: Path = typer.Option(None, "--config", help="TOML file with settings."),
 ) -> None:
     """Push into named graphs of a remote store, replacing the previous version in one step.
