@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,8 +17,7 @@ from cytoowl.serve.errors import ServeError
 from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.workers.children import death_message
 from server_fixtures import CARTESIAN, FIXTURE_ROOT, app_client, free_port
-
-SRC = str(Path(__file__).parents[1] / "src")
+from tools import run_cli
 
 
 @pytest.mark.parametrize("crash", [signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE])
@@ -69,28 +66,18 @@ def test_search_answers_503_when_the_catalog_could_not_be_built(monkeypatch) -> 
         assert ready["search"] == "unavailable" and "the store is down" in ready["search_detail"]
 
 
-def _cytoowl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "cytoowl.cli", *args],
-        env={**os.environ, "PYTHONPATH": SRC},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_an_unusable_store_directory_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     directory = str(blocker / "store")
-    serve = _cytoowl("serve", "--store-dir", directory, "--port", str(free_port()),
+    serve = run_cli("serve", "--store-dir", directory, "--port", str(free_port()),
                      "--root", str(FIXTURE_ROOT))  # fmt: skip
     assert serve.returncode == 2, serve.stderr[-2000:]
     assert "cannot use the store directory" in serve.stderr
     assert len(serve.stderr.strip().splitlines()) == 1, serve.stderr
     data = tmp_path / "a.ttl"
     data.write_text("<urn:s> <urn:p> <urn:o> .\n")
-    load = _cytoowl("load", "--data-dir", directory, "--graph", "http://e/g", str(data))
+    load = run_cli("load", "--data-dir", directory, "--graph", "http://e/g", str(data))
     assert load.returncode == 1, load.stderr[-2000:]
     assert "cannot use the store directory" in load.stderr
     assert len(load.stderr.strip().splitlines()) == 1, load.stderr

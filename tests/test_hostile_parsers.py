@@ -9,10 +9,8 @@ address-space cap and a time limit, so a failure is a failed test, not a dead ma
 from __future__ import annotations
 
 import asyncio
-import os
 import resource
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,8 +25,8 @@ from cytoowl.serve.store.base import QueryRequest
 from cytoowl.serve.store.remote import RemoteStore
 from cytoowl.settings import Settings
 from server_fixtures import app_client
+from tools import run_cli
 
-SRC = str(Path(__file__).parents[1] / "src")
 LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [
  <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
@@ -52,15 +50,8 @@ def cap_memory() -> None:  # in the child, before exec
 
 
 def cytoowl(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "cytoowl.cli", *args],
-        env={**os.environ, "PYTHONPATH": SRC},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        preexec_fn=cap_memory,
-    )
+    """The CLI in ``cwd`` under a 3 GB address-space cap."""
+    return run_cli(*args, cwd=cwd, preexec_fn=cap_memory)
 
 
 @pytest.mark.parametrize(
