@@ -1,5 +1,6 @@
 # Two entry points: `make serve` (build if needed, then serve on the embedded store)
-# and `make test` (everything CI checks). Both create .venv and install what they need.
+# and `make test` (everything CI checks). Both create .venv and install what they need
+# (the `analysis` extra: LIANA and CellPhoneDB, run on the exports by tests/test_analysis_tools.py).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml setup.py
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,analysis]'
 	touch $(STAMP)
 
 # Outside tools: Java + OWL API (HermiT via owlready2, the OWL API DL check) and Chromium

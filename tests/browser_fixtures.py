@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tools import require
+from tools import CHECKOUT, require
 
 #: Screenshots of the main pages, to look at (not committed: /var/ is ignored by git).
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+SCREENSHOTS = CHECKOUT.root / "var" / "screenshots"
 
 
 @pytest.fixture(scope="module")

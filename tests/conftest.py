@@ -1,4 +1,9 @@
-"""Shared fixtures: the committed release as an rdflib graph and as a pyoxigraph store."""
+"""Shared fixtures: the committed release as an rdflib graph and as a pyoxigraph store, and
+the servers that tests only read from (``server_fixtures``), each started once per session.
+
+A fixture imported into a test module is a separate fixture of that module (its session
+scope then means once per module): the shared servers are imported here, and only here.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,21 @@ import pyoxigraph
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from cytoowl import paths
+from server_fixtures import fixture_client, live_url, release_client, release_sources  # noqa: F401
+from tools import CHECKOUT
 
 
 @pytest.fixture(scope="session")
 def release_graph() -> Graph:
     """The committed Turtle release, parsed once per test session."""
-    return Graph().parse(paths.LAYOUT.release.ttl, format="turtle")
+    return Graph().parse(CHECKOUT.release.ttl, format="turtle")
 
 
 @pytest.fixture(scope="session")
 def release_store() -> pyoxigraph.Store:
     """The committed Turtle release in an in-memory pyoxigraph store (for SPARQL tests)."""
     store = pyoxigraph.Store()
-    store.load(path=str(paths.LAYOUT.release.ttl), format=pyoxigraph.RdfFormat.TURTLE)
+    store.load(path=str(CHECKOUT.release.ttl), format=pyoxigraph.RdfFormat.TURTLE)
     return store
 
 
@@ -31,7 +37,7 @@ def tbox_graph() -> Graph:
     which they do not declare; fixtures that stand for an ontology get only the TBox proper.
     """
     graph = Graph()
-    for path in sorted((paths.LAYOUT.source_dir / "tbox").glob("*.ttl")):
+    for path in sorted((CHECKOUT.source_dir / "tbox").glob("*.ttl")):
         graph.parse(path, format="turtle")
     for subject in set(graph.subjects()):
         if isinstance(subject, URIRef) and (subject, RDF.type, None) not in graph:

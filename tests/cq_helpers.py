@@ -6,8 +6,9 @@ import csv
 
 import pyoxigraph
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.build.sources import GENE_TABLES
+from tools import CHECKOUT
 
 T = vocab.TERM_PREFIX
 KEY_COLUMNS = (
@@ -24,7 +25,7 @@ def keys_to_iris() -> dict[str, str]:
     """Every individual key (HGNC symbol, complex key, drug key) to its IRI."""
     index = {}
     for name, column in KEY_COLUMNS:
-        path = paths.LAYOUT.source_dir / f"{name}.tsv"
+        path = CHECKOUT.source_dir / f"{name}.tsv"
         if not path.exists():
             continue
         with path.open() as handle:
@@ -46,7 +47,7 @@ IFN_TYPE_I = (
 
 def run(store: pyoxigraph.Store, name: str) -> list[dict[str, str]]:
     """Run ``sparql/cq/<name>_*.rq`` and return its rows as {variable: value}."""
-    (path,) = paths.LAYOUT.cq_dir.glob(f"{name}_*.rq")
+    (path,) = CHECKOUT.cq_dir.glob(f"{name}_*.rq")
     results = store.query(path.read_text())
     names = [v.value for v in results.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in results]

@@ -14,10 +14,11 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import OWL, RDF, Graph, URIRef
 
-from cytoowl import formats, paths
+from cytoowl import formats
+from tools import CHECKOUT
 
 Counts = dict[str, int]
-RELEASE = paths.LAYOUT.release
+RELEASE = CHECKOUT.release
 RDF_FILES = {"owl": RELEASE.owl, "ttl": RELEASE.ttl, "jsonld": RELEASE.jsonld, "base": RELEASE.base}
 
 

@@ -18,11 +18,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.dataset import Sources
 from cytoowl.serve.app import create_app
 from cytoowl.settings import Settings
-from tools import skip_or_fail
+from tools import CHECKOUT, skip_or_fail
 
 FIXTURE_ROOT = Path(__file__).parent / "fixtures" / "server"
 TERM = vocab.TERM_PREFIX
@@ -42,7 +42,7 @@ FIXTURE = sources_at(FIXTURE_ROOT)
 
 
 def release_built() -> bool:
-    return paths.LAYOUT.release.ttl.exists() or paths.LAYOUT.release.owl.exists()
+    return CHECKOUT.release.ttl.exists() or CHECKOUT.release.owl.exists()
 
 
 def limited_settings(**overrides: object) -> Settings:
@@ -127,3 +127,21 @@ def release_sources() -> Sources:
     if not release_built():
         skip_or_fail("release not built yet (cytoowl build)")
     return Sources()
+
+
+# One app per session for the modules that only read (a start-up loads a store, starts query
+# workers and builds the catalog): a test that needs other settings starts its own.
+
+
+@pytest.fixture(scope="session")
+def fixture_client() -> Iterator[TestClient]:
+    """The app on the fixture dataset with the short limits of :func:`limited_settings`."""
+    with app_client() as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def release_client(release_sources: Sources) -> Iterator[TestClient]:
+    """The app on the real release with the short limits of :func:`limited_settings`."""
+    with app_client(release_sources) as client:
+        yield client

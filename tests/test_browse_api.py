@@ -4,8 +4,8 @@ the OLS shape with paging, and every parameter is bounded before any work is don
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,16 +15,17 @@ from cytoowl.serve.browse import catalog, search
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.store.remote import RemoteStore
-from server_fixtures import FIXTURE, app_client, limited_settings, live_url, release_sources  # noqa: F401
+from server_fixtures import FIXTURE, app_client, limited_settings
 
 IL6 = "CYTO:0001140"
+IL6_IRI = "https://w3id.org/cytoowl/CYTO_0001140"
+HGNC_IRI = "http://identifiers.org/hgnc/6018"  # IL6's gene record, declared in the release
 TNF = "CYTO:0001165"
 
 
 @pytest.fixture(scope="module")
-def release(release_sources) -> Iterator[TestClient]:  # noqa: F811
-    with app_client(release_sources) as client:
-        yield client
+def release(release_client: TestClient) -> TestClient:
+    return release_client  # shared with the other modules that only read
 
 
 def suggestions(client: TestClient, q: str, **params) -> list[dict]:
@@ -42,17 +43,17 @@ def suggestions(client: TestClient, q: str, **params) -> list[dict]:
         ("Interleukin-6", IL6, "label"),
         ("P05231", IL6, "xref"),
         ("UniProtKB:P05231", IL6, "xref"),
-        # The gene records are individuals since issue 12 (IL-6 is 'gene product of' them), so
-        # their own id ranks first, as GO:0005125 does below; IL-6 comes next (test below).
-        ("HGNC:6018", "HGNC:6018", "id"),
-        ("NCBIGene:3569", "NCBIGene:3569", "id"),
+        # The gene records are declared individuals (IL-6 is 'gene product of' them): cytoowl's
+        # own term, which carries the id as a cross-reference, ranks above the record (issue 25).
+        ("HGNC:6018", IL6, "xref"),
+        ("NCBIGene:3569", IL6, "xref"),
         ("interleukn 6", IL6, "label"),
         ("TNF-alpha", TNF, "exact synonym"),
         ("TNF-\N{GREEK SMALL LETTER ALPHA}", TNF, "exact synonym"),
         ("tumor necrosis factor", TNF, "label"),
         ("gp130", "CYTO:0002088", "exact synonym"),
         ("CL:0000066", "CL:0000066", "id"),
-        ("GO:0005125", "GO:0005125", "id"),
+        ("GO:0005125", "CYTO:0000001", "xref"),  # cytokine, own, above the GO class
         ("CYTO_0001140", IL6, "id"),
     ],
 )
@@ -64,11 +65,44 @@ def test_what_people_type_finds_the_term_first(release, typed, expected, field) 
     assert found[0]["id"] == expected
 
 
-@pytest.mark.parametrize("typed", ["HGNC:6018", "NCBIGene:3569"])
-def test_a_gene_record_id_finds_its_product_next(release, typed) -> None:
+@pytest.mark.parametrize("typed", ["HGNC:6018", "NCBIGene:3569", "hgnc 6018"])
+def test_own_terms_rank_above_the_external_records_they_declare(release, typed) -> None:
     hits = suggestions(release, typed, limit=5)
-    assert hits[0]["label"] == f"IL6 gene ({typed})"
-    assert (hits[1]["id"], hits[1]["matched"]["field"]) == (IL6, "xref"), hits[:2]
+    assert (hits[0]["id"], hits[0]["matched"]["how"]) == (IL6, "exact"), hits[:2]
+    record = next(h for h in hits if h["label"].startswith("IL6 gene"))
+    assert record["matched"] == {"field": "id", "text": record["id"], "how": "exact"}
+    assert record["score"] < hits[0]["score"]
+
+
+def test_tiers_never_overlap() -> None:
+    """Exact label > exact synonym > prefix > words > fuzzy, whatever the field or term."""
+    worst = max(search.FIELD_PENALTY.values()) + search.EXTERNAL_PENALTY + search.SPREAD
+    tiers = [search.EXACT, search.PREFIX, search.WORDS, search.FUZZY]
+    assert all(upper - worst > lower for upper, lower in itertools.pairwise(tiers))
+    assert search.penalty(IL6_IRI, "label") < search.penalty(IL6_IRI, "exact synonym")
+    assert search.penalty(IL6_IRI, "related synonym") < search.penalty(HGNC_IRI, "label")
+
+
+def test_each_tier_in_order_on_the_release(release) -> None:
+    """One query per tier, each hit scored in its own tier's band, best first."""
+    cases = {
+        "interleukin 6": "exact",
+        "interleukin 6 rec": "prefix",
+        "motif ligand": "words",
+        "interleukn 6": "fuzzy",
+    }
+    bands = {"exact": search.EXACT, "prefix": search.PREFIX, "words": search.WORDS}
+    bands["fuzzy"] = search.FUZZY
+    for typed, how in cases.items():
+        first = suggestions(release, typed)[0]
+        assert first["matched"]["how"] == how, (typed, first)
+        assert bands[how] - 200 < first["score"] <= bands[how], (typed, first)
+    exact = suggestions(release, "IL-6")
+    assert exact[0]["matched"]["field"] == "exact synonym"
+    hits = suggestions(release, "interleukin 6", limit=50)
+    tiers = [h["matched"]["how"] for h in hits]
+    order = ["exact", "prefix", "words", "fuzzy"]
+    assert [order.index(t) for t in tiers] == sorted(order.index(t) for t in tiers)
 
 
 def test_ranking_tiers(release) -> None:
@@ -92,6 +126,27 @@ def test_result_fields_and_type_filter(release) -> None:
     assert only["total"] > 5 and {r["type"] for r in only["results"]} == {"class"}
     external = suggestions(release, "epithelial cell")[0]
     assert external["href"] == "http://purl.obolibrary.org/obo/CL_0000066"
+
+
+def test_search_runs_off_the_event_loop(release, monkeypatch) -> None:
+    """Suggest, the search API and the search page rank in a worker thread, where no event
+    loop runs, through that thread's own connection to the catalog file."""
+    threads = []
+    rank = search.SearchIndex.rank
+
+    def recording(self, *args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            threads.append("event loop")
+        except RuntimeError:
+            threads.append("worker")
+        return rank(self, *args, **kwargs)
+
+    monkeypatch.setattr(search.SearchIndex, "rank", recording)
+    assert suggestions(release, "IL-6")[0]["id"] == IL6
+    assert release.get("/api/search", params={"q": "IL-6"}).json()["total"] > 0
+    assert "interleukin 6" in release.get("/search", params={"q": "IL-6"}).text
+    assert threads == ["worker"] * 3
 
 
 def test_search_pages(release) -> None:
@@ -233,7 +288,7 @@ def test_query_page_falls_back_without_yasgui(release, monkeypatch, tmp_path) ->
 
 
 @pytest.mark.slow  # a live server
-def test_catalog_over_a_remote_store_equals_the_embedded_one(live_url: str) -> None:  # noqa: F811
+def test_catalog_over_a_remote_store_equals_the_embedded_one(live_url: str) -> None:
     async def snapshot(store) -> dict:
         await store.start()
         try:
@@ -299,19 +354,19 @@ def test_ready_says_when_search_is_there(release) -> None:
     assert release.get("/ready").json()["search"] == "ready"
 
 
-def test_a_catalog_that_cannot_be_read_leaves_search_empty_not_broken(monkeypatch) -> None:
-    """A store that refuses the catalog's reads (e.g. a remote one that is down): search and
-    browse answer with nothing found, never a 500."""
+def test_a_catalog_that_cannot_be_read_leaves_search_unavailable_not_broken(monkeypatch) -> None:
+    """A store that refuses the catalog's reads (e.g. a remote one that is down): search
+    answers 503 with the reason (issue 27: it answered "nothing found"), never a 500."""
 
     async def refused(self, name, build, timeout):
         raise ServeError(503, "the store is down")
 
     monkeypatch.setattr(EmbeddedStore, "derived_file", refused)
     with app_client() as client:
-        assert suggestions(client, "IL-2") == []
-        assert client.get("/api/search", params={"q": "IL-2"}).json()["total"] == 0
-        assert client.get(f"/api/terms/{IL6}").status_code == 404
-        assert client.get("/tree").status_code == 200
+        assert client.get("/api/suggest", params={"q": "IL-2"}).status_code == 503
+        assert client.get("/api/search", params={"q": "IL-2"}).status_code == 503
+        assert client.get(f"/api/terms/{IL6}").status_code == 503
+        assert client.get("/tree").status_code == 503
         ready = client.get("/ready")
         # /ready tells the empty stand-in from a catalog that is there, and says why.
         assert ready.status_code == 200 and ready.json()["status"] == "ready"

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from cytoowl import paths
 from cytoowl.release.pipeline import BuildError, build_release
+from tools import CHECKOUT
 
 
 @pytest.fixture()
 def sources(tmp_path: Path) -> Path:
     """A private copy of ontology/src to break."""
-    return Path(shutil.copytree(paths.LAYOUT.source_dir, tmp_path / "src"))
+    return Path(shutil.copytree(CHECKOUT.source_dir, tmp_path / "src"))
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

@@ -8,7 +8,8 @@ import pyoxigraph
 import pytest
 
 from cq_helpers import IFN_TYPE_I, IRI, run
-from cytoowl import paths, vocab
+from cytoowl import vocab
+from tools import CHECKOUT
 
 T = vocab.TERM_PREFIX
 
@@ -116,7 +117,7 @@ def test_cq4_common_gamma_chain_cytokines_are_inferred(release_store: pyoxigraph
     ("accession", "key"), [("P60568", "IL2"), ("P31785", "IL2RG"), ("P01375", "TNF")]
 )
 def test_cq8_term_for_uniprot_accession(release_store, accession: str, key: str) -> None:
-    (path,) = paths.LAYOUT.cq_dir.glob("cq08_*.rq")
+    (path,) = CHECKOUT.cq_dir.glob("cq08_*.rq")
     query = path.read_text().replace('"P60568"', f'"{accession}"')
     rows = list(release_store.query(query))
     assert [r["term"].value for r in rows] == [IRI[key]]

@@ -6,7 +6,8 @@ import pyoxigraph
 import pytest
 
 from cq_helpers import IRI, run
-from cytoowl import paths, vocab
+from cytoowl import vocab
+from tools import CHECKOUT
 
 T = vocab.TERM_PREFIX
 OBO = "http://purl.obolibrary.org/obo/"
@@ -85,7 +86,7 @@ def test_competency_question_answer(release_store: pyoxigraph.Store, name: str) 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_competency_question_has_header(name: str) -> None:
-    (path,) = paths.LAYOUT.cq_dir.glob(f"{name}_*.rq")
+    (path,) = CHECKOUT.cq_dir.glob(f"{name}_*.rq")
     lines = path.read_text().splitlines()
     assert lines[0].startswith("# title: ") and lines[1].startswith("# description: ")
 

@@ -10,12 +10,13 @@ import pytest
 from rdflib import OWL, RDFS, Graph, Literal, URIRef
 from typer.testing import CliRunner
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.build import qc
 from cytoowl.build.assemble import build_graph
 from cytoowl.cli import app
 from cytoowl.release import diff
 from cytoowl.release.obo import obo_document
+from tools import CHECKOUT
 
 
 def _unreferenced_symbol(source: Path) -> tuple[str, str]:
@@ -39,13 +40,13 @@ def _unreferenced_symbol(source: Path) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def original() -> Graph:
-    return build_graph(paths.LAYOUT.source_dir)
+    return build_graph(CHECKOUT.source_dir)
 
 
 def _without_row(tmp_path: Path, term_id: str, symbol: str) -> Path:
     """A copy of the sources without the row; its mouse orthologs stay, without the link."""
     source = tmp_path / "src"
-    shutil.copytree(paths.LAYOUT.source_dir, source)
+    shutil.copytree(CHECKOUT.source_dir, source)
     table = source / "cytokines.tsv"
     lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
     table.write_text("".join(x for x in lines if not x.startswith(term_id + "\t")))
@@ -62,7 +63,7 @@ def _without_row(tmp_path: Path, term_id: str, symbol: str) -> Path:
 
 @pytest.mark.slow  # builds
 def test_deprecating_a_term_keeps_its_iri(tmp_path: Path, original: Graph) -> None:
-    term_id, symbol = _unreferenced_symbol(paths.LAYOUT.source_dir)
+    term_id, symbol = _unreferenced_symbol(CHECKOUT.source_dir)
     source = _without_row(tmp_path, term_id, symbol)
     (source / "deprecated.tsv").write_text(
         "id\tkind\tlabel\treplaced_by\treason\n"
@@ -86,7 +87,7 @@ def test_deprecating_a_term_keeps_its_iri(tmp_path: Path, original: Graph) -> No
 
 
 def test_deleting_a_term_fails_the_qc(tmp_path: Path, original: Graph) -> None:
-    term_id, symbol = _unreferenced_symbol(paths.LAYOUT.source_dir)
+    term_id, symbol = _unreferenced_symbol(CHECKOUT.source_dir)
     new = build_graph(_without_row(tmp_path, term_id, symbol))
     gone = qc.disappeared_findings(original, new)
     assert [f.entity for f in gone] == [vocab.expand(term_id)]
@@ -94,28 +95,37 @@ def test_deleting_a_term_fails_the_qc(tmp_path: Path, original: Graph) -> None:
     assert diff.diff(original, new).removed == [term_id]
 
 
-@pytest.mark.slow  # builds
+def _slice(graph: Graph, subjects: list[URIRef]) -> Graph:
+    """The statements of ``subjects`` in ``graph``."""
+    out = Graph()
+    for subject in subjects:
+        for predicate, obj in graph.predicate_objects(subject):
+            out.add((subject, predicate, obj))
+    return out
+
+
+@pytest.mark.slow  # loads the release and the one before it
 def test_cli_diff_text_markdown_and_version_iri(tmp_path: Path, release_graph: Graph) -> None:
     runner = CliRunner()
     version = diff.version_of(release_graph)
-    same = runner.invoke(app, ["diff", str(paths.LAYOUT.release.ttl), vocab.version_iri(version)])
+    same = runner.invoke(app, ["diff", str(CHECKOUT.release.ttl), vocab.version_iri(version)])
     assert same.exit_code == 0, same.output
     assert "Added terms: 0" in same.stdout and "Removed terms" in same.stdout
-    smaller = tmp_path / "smaller.ttl"
-    graph = Graph().parse(paths.LAYOUT.release.ttl)
-    il2 = URIRef(vocab.expand("CYTO:0001117"))
-    graph.remove((il2, None, None))
-    graph.serialize(smaller, format="turtle")
-    removed = runner.invoke(
-        app, ["diff", str(paths.LAYOUT.release.ttl), str(smaller), "--format", "markdown"]
-    )
+    # Two small slices of the release (the ontology header, IL-2 and IL-6), with and without
+    # IL-2: the command's parsing of two whole releases again would prove nothing more.
+    il2, il6 = (URIRef(vocab.expand(c)) for c in ("CYTO:0001117", "CYTO:0001140"))
+    before, smaller = tmp_path / "before.ttl", tmp_path / "smaller.ttl"
+    _slice(release_graph, [URIRef(vocab.ONTOLOGY_IRI), il2, il6]).serialize(before, "turtle")
+    _slice(release_graph, [URIRef(vocab.ONTOLOGY_IRI), il6]).serialize(smaller, "turtle")
+    removed = runner.invoke(app, ["diff", str(before), str(smaller), "--format", "markdown"])
     assert removed.exit_code == 1
     assert "## Removed terms" in removed.stdout and "CYTO:0001117" in removed.stdout
+    assert "CYTO:0001140" not in removed.stdout.split("## Removed terms")[1].split("##")[0]
     unknown = runner.invoke(app, ["diff", "1999-01-01", str(smaller)])
     assert unknown.exit_code == 2 and "1999-01-01" in unknown.output
 
 
 def test_release_notes_are_written_against_the_previous_release() -> None:
-    notes = paths.LAYOUT.release.notes.read_text(encoding="utf-8")
+    notes = CHECKOUT.release.notes.read_text(encoding="utf-8")
     assert notes.startswith("# cytoowl release notes: ")
     assert "| Removed terms (never allowed: deprecate instead) | 0 |" in notes

@@ -6,10 +6,7 @@ killed mid-run (503) and restarted (recovery)."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -19,18 +16,17 @@ import httpx
 import pytest
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store
 
-from cytoowl import dataset, paths, vocab
+from cytoowl import dataset, vocab
 from cytoowl.queryfiles import read_query_dir
 from cytoowl.serve.store.loader import load_store
 from engine_servers import OXIGRAPH, Engine, oxigraph, virtuoso
-from server_fixtures import live_server, release_sources  # noqa: F401 - fixture
+from server_fixtures import live_server
 from test_load import CL_GRAPH, CL_TTL
-from tools import require, skip_or_fail
+from tools import CHECKOUT, require, run_cli, skip_or_fail
 
 pytestmark = pytest.mark.slow
-SRC = str(Path(__file__).parents[1] / "src")
 JSON = "application/sparql-results+json"
-QUERIES = [*read_query_dir(paths.LAYOUT.cq_dir), *read_query_dir(paths.LAYOUT.joins_dir)]
+QUERIES = [*read_query_dir(CHECKOUT.cq_dir), *read_query_dir(CHECKOUT.joins_dir)]
 
 
 def need(name: str) -> None:
@@ -41,26 +37,18 @@ def need(name: str) -> None:
         require("virtuoso-t", install="apt-get install virtuoso-opensource (make system-deps)")
 
 
-def cytoowl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "PYTHONPATH": SRC, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "cytoowl.cli", *args],
-        env=environ, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def engine(request, tmp_path_factory, release_sources) -> Iterator[Engine]:  # noqa: F811
+def engine(request, tmp_path_factory, release_sources) -> Iterator[Engine]:
     """A running engine holding the published release and the CL fixture."""
     need(request.param)
     directory = tmp_path_factory.mktemp(request.param)
     made = oxigraph(directory) if request.param == "oxigraph" else virtuoso(directory)
     made.start()
     try:
-        published = cytoowl("publish", "--store", made.query_url, env=made.env)
+        published = run_cli("publish", "--store", made.query_url, env=made.env, timeout=300)
         assert published.returncode == 0, published.stderr
-        joined = cytoowl("publish", "--store", made.query_url, "--graph", CL_GRAPH, str(CL_TTL),
-                         env=made.env)  # fmt: skip
+        joined = run_cli("publish", "--store", made.query_url, "--graph", CL_GRAPH, str(CL_TTL),
+                         env=made.env, timeout=300)  # fmt: skip
         assert joined.returncode == 0, joined.stderr
         yield made
     finally:
@@ -68,7 +56,7 @@ def engine(request, tmp_path_factory, release_sources) -> Iterator[Engine]:  # n
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory, release_sources) -> Store:  # noqa: F811
+def embedded(tmp_path_factory, release_sources) -> Store:
     """The reference: the embedded store's directory with the release and the CL fixture."""
     directory = tmp_path_factory.mktemp("embedded")
     load_store(release_sources, directory)
@@ -117,8 +105,8 @@ def test_failed_publish_replaces_nothing_and_shows_the_engines_message(
     broken = tmp_path / "broken.ttl"
     broken.write_text("<http://example.org/a> <http://example.org/b> .\n")
     before = _count(engine, dataset.SHAPES_GRAPH)
-    failed = cytoowl("publish", "--store", engine.query_url, "--graph", dataset.SHAPES_GRAPH,
-                     str(broken), env=engine.env)  # fmt: skip
+    failed = run_cli("publish", "--store", engine.query_url, "--graph", dataset.SHAPES_GRAPH,
+                     str(broken), env=engine.env, timeout=300)  # fmt: skip
     assert failed.returncode == 1
     assert f"{engine.name} store refused broken.ttl" in failed.stderr
     assert "HTTP 4" in failed.stderr or "HTTP 5" in failed.stderr
@@ -128,7 +116,7 @@ def test_failed_publish_replaces_nothing_and_shows_the_engines_message(
 @pytest.mark.parametrize("engine", ["virtuoso"], indirect=True)  # Oxigraph has no auth
 def test_publish_with_wrong_credentials_is_refused_clearly(engine: Engine) -> None:
     env = {"CYTOOWL_STORE_USER": "dba", "CYTOOWL_STORE_PASSWORD": "wrong"}
-    refused = cytoowl("publish", "--store", engine.query_url, env=env)
+    refused = run_cli("publish", "--store", engine.query_url, env=env, timeout=300)
     assert refused.returncode == 1 and "HTTP 401" in refused.stderr
     assert "CYTOOWL_STORE_PASSWORD" in refused.stderr and "wrong" not in refused.stderr
 

@@ -175,3 +175,23 @@ def test_no_circle_between_modules() -> None:
 def test_no_two_modules_export_the_same_constant(name: str) -> None:
     owners = READ["owners"][name]
     assert len(owners) <= 1, owners
+
+
+ANALYSIS_PACKAGES = ("liana", "cellphonedb", "scanpy", "anndata")
+
+
+def test_the_server_never_loads_the_analysis_packages() -> None:
+    """The server app and cytoowl itself load none of the ``analysis`` extra (nor pandas for
+    ``import cytoowl``): checked in a fresh interpreter, so transitive imports count too."""
+    code = (
+        "import sys, json, cytoowl; bare = sorted(sys.modules);"
+        "import cytoowl.serve.app, cytoowl.cli;"
+        "print(json.dumps({'bare': bare, 'server': sorted(sys.modules)}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    loaded = json.loads(out)
+    top = {name.split(".")[0] for name in loaded["server"]}
+    assert not top & set(ANALYSIS_PACKAGES), top & set(ANALYSIS_PACKAGES)
+    assert not {"pandas", "rdflib"} & {name.split(".")[0] for name in loaded["bare"]}

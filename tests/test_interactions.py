@@ -11,13 +11,14 @@ import pytest
 from rdflib import RDFS, Graph, URIRef
 
 from cq_helpers import IRI
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.build import interactions, lr_resources
 from cytoowl.build.assemble import BINDS_RECEPTOR, HUMAN, IN_TAXON, OBO, build_graph
 from cytoowl.build.sources import SourceError
 from cytoowl.release import interactome
+from tools import CHECKOUT
 
-FOLDER = paths.LAYOUT.source_dir / "interactions"
+FOLDER = CHECKOUT.source_dir / "interactions"
 AGONIST, ANTAGONIST = OBO.RO_0018027, OBO.RO_0018029
 # The LIANA >= 2-resource target (85 %) is not reached: 124 of its 735 pairs name adrenergic,
 # melatonin and glutamate receptors, ion channels, adaptors or a protease, and the literature
@@ -32,12 +33,12 @@ def rows(name: str) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def resources() -> lr_resources.ResourcePairs:
-    return lr_resources.load()
+    return lr_resources.load(CHECKOUT.source_dir)
 
 
 @pytest.fixture(scope="module")
 def asserted(release_graph: Graph) -> set[tuple[str, str]]:
-    return lr_resources.release_pairs(release_graph, lr_resources.hgnc_symbols())
+    return lr_resources.release_pairs(release_graph, lr_resources.hgnc_symbols(CHECKOUT.source_dir))
 
 
 def test_cellphonedb_recall_at_least_95_percent(resources, asserted) -> None:
@@ -74,7 +75,7 @@ def test_ltbr_binds_the_heterotrimer_not_ltb(release_graph: Graph) -> None:
 
 
 def test_minted_interaction_labels_do_not_duplicate_ro(release_graph: Graph) -> None:
-    with (paths.LAYOUT.source_dir / "reference" / "ro_object_properties.tsv").open() as handle:
+    with (CHECKOUT.source_dir / "reference" / "ro_object_properties.tsv").open() as handle:
         ro = {r["label"] for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
     ours = interactome.interaction_types(release_graph)
     minted = [p for p in ours if str(p).startswith(vocab.TERM_PREFIX)]
@@ -83,9 +84,7 @@ def test_minted_interaction_labels_do_not_duplicate_ro(release_graph: Graph) -> 
 
 
 def test_export_matches_the_release(release_graph: Graph) -> None:
-    frame = pd.read_csv(
-        paths.LAYOUT.release.interactions, sep="\t", dtype=str, keep_default_na=False
-    )
+    frame = pd.read_csv(CHECKOUT.release.interactions, sep="\t", dtype=str, keep_default_na=False)
     assert list(frame.columns) == interactome.COLUMNS
     prefix = vocab.TERM_PREFIX
     pairs = {
@@ -94,7 +93,7 @@ def test_export_matches_the_release(release_graph: Graph) -> None:
         if (s, IN_TAXON, HUMAN) in release_graph  # the mouse rows are in their own file
     }
     every = pd.read_csv(
-        paths.LAYOUT.release.interactions_all, sep="\t", dtype=str, keep_default_na=False
+        CHECKOUT.release.interactions_all, sep="\t", dtype=str, keep_default_na=False
     )
     assert set(zip(every.ligand_id, every.receptor_id, strict=True)) == pairs
     assert len(every) == len(pairs)
@@ -123,7 +122,7 @@ def test_export_matches_the_release(release_graph: Graph) -> None:
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
     target = tmp_path / "src"
-    shutil.copytree(paths.LAYOUT.source_dir, target)
+    shutil.copytree(CHECKOUT.source_dir, target)
     return target
 
 
@@ -239,8 +238,33 @@ def test_every_interaction_row_was_audited() -> None:
         changed = record["verdict"] in {"retyped", "remodelled", "excluded", "should be asserted"}
         if changed:  # a change names the literature that decided it
             assert record["references"], (record["ligand"], record["receptor"])
+        if record["verdict"] == "unconfirmed" and record["new_type"]:
+            # nothing settled it, so the row keeps the kind it had (issue 22 follow-up)
+            assert record["new_type"] == record["old_type"], (record["ligand"], record["receptor"])
     for row in rows("interactions.tsv"):
         assert row["evidence"].startswith("ECO:"), (row["ligand"], row["receptor"])
+
+
+def test_every_publication_the_audit_names_is_registered() -> None:
+    """A PMID/DOI of the audit was read on a page that sources.tsv records."""
+    with (CHECKOUT.source_dir / "sources.tsv").open(newline="", encoding="utf-8") as handle:
+        registered = {row["id"] for row in csv.DictReader(handle, delimiter="\t")}
+    unregistered = {
+        (record["ligand"], record["receptor"], reference)
+        for record in rows("audit.tsv")
+        for reference in filter(None, record["references"].split(";"))
+        if reference.startswith(("PMID:", "doi:")) and reference not in registered
+    }
+    assert not unregistered
+
+
+def test_the_audited_kind_is_the_asserted_kind() -> None:
+    asserted = {(row["ligand"], row["receptor"]): row["type"] for row in rows("interactions.tsv")}
+    for record in rows("audit.tsv"):
+        if record["table"] != "interactions" or record["verdict"] in {"excluded", "remodelled"}:
+            continue
+        pair = (record["ligand"], record["receptor"])
+        assert asserted[pair] == (record["new_type"] or record["old_type"]), pair
 
 
 def test_bad_stoichiometry_stops_the_build(sources: Path) -> None:

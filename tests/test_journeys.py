@@ -7,10 +7,9 @@ import re
 import pyoxigraph
 import pytest
 
-from cytoowl import paths
-from tools import require
+from tools import CHECKOUT, require
 
-GUIDE = paths.LAYOUT.root / "docs" / "guide.md"
+GUIDE = CHECKOUT.root / "docs" / "guide.md"
 
 
 def _blocks(kind: str) -> list[str]:
@@ -29,13 +28,13 @@ def test_journey_protege_owl_api_load() -> None:
     require("java", "javac", install="apt-get install default-jdk-headless libowlapi-java")
     from owlapi_check import check_dl_profile
 
-    result = check_dl_profile(paths.LAYOUT.release.owl)
+    result = check_dl_profile(CHECKOUT.release.owl)
     assert result["violation_lines"] == [] and result["classes"] >= 40
 
 
 def test_journey_join_by_shared_iri() -> None:
     store = pyoxigraph.Store()
-    store.load(path=str(paths.LAYOUT.release.ttl), format=pyoxigraph.RdfFormat.TURTLE)
+    store.load(path=str(CHECKOUT.release.ttl), format=pyoxigraph.RdfFormat.TURTLE)
     [fragment] = _blocks("turtle")
     store.load(fragment, format=pyoxigraph.RdfFormat.TURTLE)
     rows = list(store.query(_blocks("sparql")[1]))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store, serialize
 
-from cytoowl import dataset, paths, vocab
+from cytoowl import dataset, vocab
 from cytoowl.publish.load import LoadError, load
 from cytoowl.publish.rdffiles import InputError, rdf_file
 from cytoowl.queryfiles import read_query_dir
@@ -23,7 +23,8 @@ from cytoowl.serve.store.base import QueryRequest
 from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.store.loader import load_store
 from cytoowl.settings import Settings
-from server_fixtures import FIXTURE, release_sources  # noqa: F401 - fixture
+from server_fixtures import FIXTURE
+from tools import CHECKOUT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ontologies"
 CL_TTL = FIXTURES / "cl-subset.ttl"
@@ -53,7 +54,7 @@ def below(root: str) -> set[str]:
 
 def test_cl_fixture_terms_come_from_the_reference_snapshot() -> None:
     """Every class of the subset is in the reference table or an ancestor reached by an edge."""
-    with (paths.LAYOUT.source_dir / "reference" / "external_terms.tsv").open() as handle:
+    with (CHECKOUT.source_dir / "reference" / "external_terms.tsv").open() as handle:
         seeds = {
             r["curie"] for r in csv.DictReader(handle, delimiter="\t") if r["ontology"] == "CL"
         }
@@ -162,14 +163,14 @@ def test_served_directory_keeps_loaded_graphs_and_joins(tmp_path: Path) -> None:
 
 
 def join_rows(store: Store, name: str) -> list[dict[str, str]]:
-    (query,) = [q for q in read_query_dir(paths.LAYOUT.joins_dir) if q.slug == name]
+    (query,) = [q for q in read_query_dir(CHECKOUT.joins_dir) if q.slug == name]
     results = store.query(query.text, use_default_graph_as_union=True)
     names = [v.value for v in results.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in results]
 
 
 @pytest.fixture(scope="module")
-def joined(release_sources) -> Store:  # noqa: F811
+def joined(release_sources) -> Store:
     store = Store()
     store.load(path=str(release_sources.ontology_file), format=RdfFormat.TURTLE,
                to_graph=NamedNode(dataset.ONTOLOGY_GRAPH))  # fmt: skip
@@ -206,7 +207,7 @@ def test_cells_under_leukocyte(joined: Store) -> None:
     assert OBO + "CL_0000066" not in expected  # epithelial cell is no leukocyte
 
 
-def test_joins_see_more_with_cl_than_on_the_release_alone(joined: Store, release_sources) -> None:  # noqa: F811
+def test_joins_see_more_with_cl_than_on_the_release_alone(joined: Store, release_sources) -> None:
     """The release carries at most a reduced CL hierarchy among its own CL terms; with CL
     loaded beside it the joins find every answer the release alone finds, and the fixture's."""
     alone = Store()

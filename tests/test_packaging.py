@@ -11,11 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cytoowl import paths
 from server_fixtures import free_port
+from tools import CHECKOUT
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = CHECKOUT.root
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 def test_wheel_carries_the_release_shapes_queries_and_assets(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     data = "cytoowl/_data/"
-    for release_file in paths.LAYOUT.release.all():
+    for release_file in CHECKOUT.release.all():
         assert data + release_file.relative_to(ROOT).as_posix() in names, release_file
     for folder in ("shapes", "sparql/cq", "sparql/qc", "examples"):
         expected = {data + p.relative_to(ROOT).as_posix() for p in (ROOT / folder).glob("*.*")}
@@ -70,6 +70,34 @@ def test_installed_package_reads_its_own_data(installed: dict[str, str], tmp_pat
     ).stdout.split()  # fmt: skip
     assert out[0] == "None"
     assert out[1].startswith(installed["PYTHONPATH"]) and Path(out[1]).is_file()
+
+
+#: Modules that read the checkout's sources, reference tables, queries and release: run
+#: against the installed wheel they must find them from the tests' own location (tools.CHECKOUT),
+#: not through the package (whose data has no ``ontology/src``).
+WHEEL_SUBSET = [
+    "tests/test_reference_data.py",
+    "tests/test_cq.py",
+    "tests/test_species.py",
+    "tests/test_interactions.py",
+    "tests/test_vocab.py",
+]
+
+
+def test_checkout_tests_run_against_the_installed_wheel(installed: dict[str, str]) -> None:
+    probe = "import cytoowl; print(cytoowl.__file__)"
+    imported = subprocess.run(
+        [sys.executable, "-c", probe], env=installed, cwd=ROOT, capture_output=True, text=True,
+        check=True,
+    ).stdout.strip()  # fmt: skip
+    assert imported.startswith(installed["PYTHONPATH"]), imported
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
+         *WHEEL_SUBSET],
+        env=installed, cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert " passed" in run.stdout and "error" not in run.stdout.splitlines()[-1]
 
 
 def test_installed_validate_works_from_any_directory(

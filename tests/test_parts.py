@@ -12,9 +12,10 @@ from rdflib import OWL, BNode, Graph
 from cytoowl.dataset import ONTOLOGY_GRAPH
 from cytoowl.serve.store import loader, parts
 from server_fixtures import FIXTURE
+from tools import CHECKOUT
 
 GRAPH = NamedNode(ONTOLOGY_GRAPH)
-RELEASE = Path(__file__).parent.parent / "ontology" / "cytoowl.ttl"
+RELEASE = CHECKOUT.release.ttl
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import pytest
 from rdflib import Graph
 from typer.testing import CliRunner
 
-from cytoowl import paths
 from cytoowl.build import qc
 from cytoowl.cli import app
+from tools import CHECKOUT
 
 PREFIXES = """
 @prefix CYTO: <https://w3id.org/cytoowl/CYTO_> .
@@ -199,7 +199,7 @@ def test_levels_are_declared(checks: dict[str, qc.Check]) -> None:
 @pytest.mark.slow  # fixed facts of the release; the CLI
 def test_cli_qc_exit_codes(tmp_path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(app, ["qc", str(paths.LAYOUT.release.ttl)])
+    ok = runner.invoke(app, ["qc", str(CHECKOUT.release.ttl)])
     assert ok.exit_code == 0, ok.output
     bad = tmp_path / "bad.ttl"
     bad.write_text(PREFIXES + FIXTURES["missing_label"][0])

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from cytoowl import paths
 from cytoowl.build.assemble import OIO
 from cytoowl.build.sources import GENE_TABLES
+from tools import CHECKOUT
 
-REF = paths.LAYOUT.source_dir / "reference"
+REF = CHECKOUT.source_dir / "reference"
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -35,8 +35,8 @@ PARTNERS = {
     for name in ("hgnc_interaction_partners.tsv", "hgnc_extracellular_antagonists.tsv")
     for r in read(REF / name)
 }
-CURATED = [r for name in GENE_TABLES for r in read(paths.LAYOUT.source_dir / f"{name}.tsv")]
-EXCLUDED = {r["hgnc"]: r for r in read(paths.LAYOUT.source_dir / "excluded.tsv")}
+CURATED = [r for name in GENE_TABLES for r in read(CHECKOUT.source_dir / f"{name}.tsv")]
+EXCLUDED = {r["hgnc"]: r for r in read(CHECKOUT.source_dir / "excluded.tsv")}
 
 
 @pytest.mark.parametrize("row", CURATED, ids=[r["symbol"] for r in CURATED])
@@ -116,7 +116,7 @@ def test_release_external_iris_are_all_in_the_reference(release_graph: Graph) ->
 def test_every_cited_source_is_registered_and_in_the_source_documents(
     release_graph: Graph,
 ) -> None:
-    registered = {r["id"] for r in read(paths.LAYOUT.source_dir / "sources.tsv")}
+    registered = {r["id"] for r in read(CHECKOUT.source_dir / "sources.tsv")}
     cited = {r["id"].lower() for r in read(REF / "source_citations.tsv")}
     # PMIDs shown by the vendored CellPhoneDB table (its evidence column), e.g. PMID:22710174.
     cpdb = (REF / "interactions" / "cellphonedb_v5_interaction_input.csv").read_text()
@@ -124,7 +124,7 @@ def test_every_cited_source_is_registered_and_in_the_source_documents(
     # Literature read for the interaction audit (issue 22): the page it was read from is recorded.
     cited |= {
         r["id"].lower()
-        for r in read(paths.LAYOUT.source_dir / "sources.tsv")
+        for r in read(CHECKOUT.source_dir / "sources.tsv")
         if r["found_in"].startswith(("https://", "http://"))
     }
     for source in {str(o) for o in release_graph.objects(None, OIO.source)}:

@@ -7,12 +7,12 @@ import owlready2
 import pytest
 from rdflib import BNode, Graph
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.build import reason
 from cytoowl.build.assemble import stable_blank_nodes
 from cytoowl.release.pipeline import differing_files
 from owlapi_check import check_dl_profile
-from tools import require
+from tools import CHECKOUT, require
 
 
 def canonical(graph: Graph) -> set[tuple]:
@@ -23,7 +23,7 @@ def canonical(graph: Graph) -> set[tuple]:
 @pytest.mark.slow  # fixed facts of the release (Java)
 @pytest.mark.parametrize(
     ("path", "fmt"),
-    [(paths.LAYOUT.release.owl, "xml"), (paths.LAYOUT.release.jsonld, "json-ld")],
+    [(CHECKOUT.release.owl, "xml"), (CHECKOUT.release.jsonld, "json-ld")],
     ids=["rdfxml", "jsonld"],
 )
 def test_formats_are_the_same_graph(release_graph: Graph, path, fmt) -> None:
@@ -36,7 +36,7 @@ def test_base_module_has_only_own_subjects(release_graph: Graph) -> None:
     """OBO base: axioms about own terms; external entities only declared (rdf:type)."""
     from rdflib import RDF
 
-    base = Graph().parse(paths.LAYOUT.release.base, format="xml")
+    base = Graph().parse(CHECKOUT.release.base, format="xml")
     assert 0 < len(base) < len(release_graph)
     own = (vocab.TERM_PREFIX, vocab.BASE_ONTOLOGY_IRI)
     for s, p, _ in base:
@@ -48,7 +48,7 @@ def test_sssom_lists_every_mapping_triple(release_graph: Graph) -> None:
 
     lines = [
         line
-        for line in paths.LAYOUT.release.sssom.read_text().splitlines()
+        for line in CHECKOUT.release.sssom.read_text().splitlines()
         if line and not line.startswith("#")
     ]
     assert lines[0].startswith("subject_id\tsubject_label\tpredicate_id\tobject_id")
@@ -58,7 +58,7 @@ def test_sssom_lists_every_mapping_triple(release_graph: Graph) -> None:
 @pytest.mark.slow  # fixed facts of the release (Java)
 def test_loads_in_owlready2() -> None:
     world = owlready2.World()
-    onto = world.get_ontology(paths.LAYOUT.release.owl.as_uri()).load()
+    onto = world.get_ontology(CHECKOUT.release.owl.as_uri()).load()
     assert onto.base_iri.startswith("https://w3id.org/cytoowl/")
     il2 = world.search_one(label="interleukin 2")
     assert il2 is not None and il2.iri == vocab.TERM_PREFIX + "0001117"
@@ -67,7 +67,7 @@ def test_loads_in_owlready2() -> None:
 @pytest.mark.slow  # fixed facts of the release (Java)
 def test_owl_api_dl_profile_and_declarations() -> None:
     require("java", "javac", install="apt-get install default-jdk-headless libowlapi-java")
-    result = check_dl_profile(paths.LAYOUT.release.owl)
+    result = check_dl_profile(CHECKOUT.release.owl)
     assert result["format"] == "RDF/XML Syntax"
     # Undeclared entities are DL profile violations in the OWL API, so zero covers both.
     assert result["violation_lines"] == []

@@ -14,9 +14,9 @@ import pytest
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from load_matrix import TOOLS, cell, rdflib_counts
-from tools import require
+from tools import CHECKOUT, require
 
 # Fixed facts of the committed release in other tools (Java, pronto, rdflib): make test.
 pytestmark = pytest.mark.slow
@@ -31,8 +31,8 @@ def references() -> dict[str, dict[str, int]]:
     """rdflib's counts on the Turtle release, and on the base (which declares only the
     external entities cytoowl's own axioms use, so it has fewer)."""
     return {
-        "full": rdflib_counts(paths.LAYOUT.release.ttl),
-        "base": rdflib_counts(paths.LAYOUT.release.base),
+        "full": rdflib_counts(CHECKOUT.release.ttl),
+        "base": rdflib_counts(CHECKOUT.release.base),
     }
 
 
@@ -56,7 +56,7 @@ def test_load_matrix_cell(tool, artefact, references, punned, release_graph) -> 
     assert isinstance(counts, dict), counts
     reference = references["base" if artefact == "base" else "full"]
     if artefact == "base":
-        punned = _punned(Graph().parse(paths.LAYOUT.release.base, format="xml"))
+        punned = _punned(Graph().parse(CHECKOUT.release.base, format="xml"))
     assert counts["classes"] == reference["classes"], counts
     expected_properties = reference["object_properties"] + (3 if artefact == "obo" else 0)
     if not (tool == "owlapi" and artefact == "obo"):  # the OWL API reads typedefs' ids only
@@ -70,15 +70,13 @@ def test_load_matrix_cell(tool, artefact, references, punned, release_graph) -> 
 def test_base_has_axioms_in_py_horned_owl_and_a_header() -> None:
     counts = cell("py-horned-owl", "base")
     assert isinstance(counts, dict) and counts["axioms"] > 1000, counts
-    base = Graph().parse(paths.LAYOUT.release.base, format="xml")
+    base = Graph().parse(CHECKOUT.release.base, format="xml")
     onto = URIRef(vocab.BASE_ONTOLOGY_IRI)
     assert (onto, RDF.type, OWL.Ontology) in base
     assert str(base.value(onto, OWL.versionIRI)).endswith("/cytoowl-base.owl")
 
 
-@pytest.mark.parametrize(
-    "path", [paths.LAYOUT.release.owl, paths.LAYOUT.release.base], ids=["owl", "base"]
-)
+@pytest.mark.parametrize("path", [CHECKOUT.release.owl, CHECKOUT.release.base], ids=["owl", "base"])
 def test_rdfxml_header_is_a_typed_node_element(path) -> None:
     """pronto and the OWL API's strict parser need ``<owl:Ontology rdf:about=...>``."""
     text = path.read_text(encoding="utf-8")
@@ -89,10 +87,10 @@ def test_rdfxml_header_is_a_typed_node_element(path) -> None:
 @pytest.mark.parametrize(
     ("path", "fmt", "iri"),
     [
-        (paths.LAYOUT.release.owl, "xml", vocab.ONTOLOGY_IRI),
-        (paths.LAYOUT.release.ttl, "turtle", vocab.ONTOLOGY_IRI),
-        (paths.LAYOUT.release.jsonld, "json-ld", vocab.ONTOLOGY_IRI),
-        (paths.LAYOUT.release.base, "xml", vocab.BASE_ONTOLOGY_IRI),
+        (CHECKOUT.release.owl, "xml", vocab.ONTOLOGY_IRI),
+        (CHECKOUT.release.ttl, "turtle", vocab.ONTOLOGY_IRI),
+        (CHECKOUT.release.jsonld, "json-ld", vocab.ONTOLOGY_IRI),
+        (CHECKOUT.release.base, "xml", vocab.BASE_ONTOLOGY_IRI),
     ],
     ids=["owl", "ttl", "jsonld", "base"],
 )
@@ -108,13 +106,13 @@ def test_header_of_every_rdf_artefact(path, fmt, iri) -> None:
 
 
 def test_obo_and_obographs_headers() -> None:
-    obo = paths.LAYOUT.release.obo.read_text(encoding="utf-8")
+    obo = CHECKOUT.release.obo.read_text(encoding="utf-8")
     assert obo.startswith("format-version: 1.4\ndata-version: cytoowl/releases/")
     assert f"property_value: {DCTERMS.license} {vocab.LICENSE_IRI}" in obo
     assert f"property_value: {DCTERMS.title} " in obo
     import json
 
-    graph = json.loads(paths.LAYOUT.release.obographs.read_text(encoding="utf-8"))["graphs"][0]
+    graph = json.loads(CHECKOUT.release.obographs.read_text(encoding="utf-8"))["graphs"][0]
     assert graph["id"] == vocab.ONTOLOGY_IRI
     assert "/releases/" in graph["meta"]["version"]
     values = {p["pred"]: p["val"] for p in graph["meta"]["basicPropertyValues"]}
@@ -125,7 +123,7 @@ def test_obographs_has_produced_by_edges_from_the_restrictions() -> None:
     """'produced by some cell type' is a class assertion (issue 25): still an OBO Graphs edge."""
     import json
 
-    graph = json.loads(paths.LAYOUT.release.obographs.read_text(encoding="utf-8"))["graphs"][0]
+    graph = json.loads(CHECKOUT.release.obographs.read_text(encoding="utf-8"))["graphs"][0]
     edges = {(e["sub"], e["pred"], e["obj"]) for e in graph["edges"]}
     obo = "http://purl.obolibrary.org/obo/"
     ifng = vocab.TERM_PREFIX + "0001093"
@@ -173,14 +171,14 @@ def test_owlapi_strict_accepts_the_release_but_for_intersections(release_graph, 
     require(*JAVA, install=JAVA_INSTALL)
     from owlapi_check import check_dl_profile
 
-    source = Graph().parse(paths.LAYOUT.release.directory / name, format="xml")
+    source = Graph().parse(CHECKOUT.release.directory / name, format="xml")
     assert len(list(source.objects(None, OWL.equivalentClass))) >= 3
     stripped = tmp_path / name
     # plain RDF/XML: rdflib's pretty-xml cannot write a blank-node rdf:type (the 'produced by'
     # restrictions individuals are typed with, issue 25)
     _strip_equivalences(source).serialize(stripped, format="xml")
     strict = check_dl_profile(stripped, strict=True)
-    lax = check_dl_profile(paths.LAYOUT.release.directory / name)
+    lax = check_dl_profile(CHECKOUT.release.directory / name)
     assert strict["violation_lines"] == []
     for key in ("classes", "individuals", "object_properties"):
         assert strict[key] == lax[key], key

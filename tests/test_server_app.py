@@ -7,7 +7,6 @@ import io
 import json
 import logging
 import time
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,7 +24,6 @@ from server_fixtures import (
     IL2,
     IL2_SUBFAMILY,
     IL2RG,
-    app_client,
     limited_settings,
 )
 
@@ -38,9 +36,8 @@ CONSTRUCT = "CONSTRUCT WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with app_client() as c:
-        yield c
+def client(fixture_client: TestClient) -> TestClient:
+    return fixture_client  # shared with the other modules that only read
 
 
 def labels(response) -> list[str]:

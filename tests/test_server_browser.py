@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from browser_fixtures import browser, wait_for  # noqa: F401 - fixture
-from cytoowl import paths
-from server_fixtures import live_url  # noqa: F401 - fixture
+from tools import CHECKOUT
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +74,7 @@ def test_validate_form_reports_a_violation_in_a_table(browser, live_url: str, tm
     browser.get(live_url + "/")
     wait_for(browser, "#validate-link").click()
     area = wait_for(browser, "#data")
-    example = (paths.LAYOUT.examples_dir / "cytokine-measurements.ttl").read_text()
+    example = (CHECKOUT.examples_dir / "cytokine-measurements.ttl").read_text()
     bad = example.replace("qudt:numericValue 3.8", "qudt:numericValue -3.8")
     browser.execute_script("arguments[0].value = arguments[1];", area, bad)
     browser.find_element(By.ID, "submit").click()

@@ -16,13 +16,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from server_fixtures import CARTESIAN, IL2, live_server, live_url  # noqa: F401 - fixture
+from server_fixtures import CARTESIAN, IL2, live_server
 
 pytestmark = pytest.mark.slow
 LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 
 
-def test_sparqlwrapper_select_ask_construct(live_url: str) -> None:  # noqa: F811
+def test_sparqlwrapper_select_ask_construct(live_url: str) -> None:
     client = SPARQLWrapper(live_url + "/sparql")
     client.setReturnFormat(JSON)
     client.setQuery(f"SELECT ?label WHERE {{ <{IL2}> <{LABEL}> ?label }}")
@@ -37,7 +37,7 @@ def test_sparqlwrapper_select_ask_construct(live_url: str) -> None:  # noqa: F81
     assert (URIRef(IL2), LABEL, Literal("interleukin-2")) in graph
 
 
-def test_rdflib_sparqlstore(live_url: str) -> None:  # noqa: F811
+def test_rdflib_sparqlstore(live_url: str) -> None:
     graph = Graph(store=SPARQLStore(live_url + "/sparql", returnFormat="json"))
     rows = list(graph.query(f"SELECT ?o WHERE {{ <{IL2}> <{LABEL}> ?o }}"))
     assert [str(r[0]) for r in rows] == ["interleukin-2"]
@@ -45,7 +45,7 @@ def test_rdflib_sparqlstore(live_url: str) -> None:  # noqa: F811
     assert len(list(graph.triples((URIRef(IL2), None, None)))) > 5
 
 
-def test_runaway_query_is_cut_while_others_are_served(live_url: str) -> None:  # noqa: F811
+def test_runaway_query_is_cut_while_others_are_served(live_url: str) -> None:
     """A query that overruns is stopped at the limit (never before it), and lookups keep
     their latency meanwhile: compared with the same lookups on the same server just before,
     not with a number of seconds that depends on the machine."""
@@ -84,7 +84,7 @@ def test_runaway_query_is_cut_while_others_are_served(live_url: str) -> None:  #
     assert during < 10 * baseline + 0.05, (baseline, during)
 
 
-def test_health_ready_and_a_term_page_over_http(live_url: str) -> None:  # noqa: F811
+def test_health_ready_and_a_term_page_over_http(live_url: str) -> None:
     assert httpx.get(live_url + "/health").json()["status"] == "ok"
     assert httpx.get(live_url + "/ready").json()["status"] == "ready"
     page = httpx.get(live_url + "/CYTO_0000100", headers={"Accept": "text/html"})
@@ -102,7 +102,7 @@ def test_health_ready_and_a_term_page_over_http(live_url: str) -> None:  # noqa:
         "/downloads/..%2fREADME.md",
     ],
 )
-def test_dot_segments_sent_raw_do_not_escape_the_downloads(live_url: str, raw_path: str) -> None:  # noqa: F811
+def test_dot_segments_sent_raw_do_not_escape_the_downloads(live_url: str, raw_path: str) -> None:
     host, port = live_url.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=10)
     conn.request("GET", raw_path)  # http.client sends the path exactly as written

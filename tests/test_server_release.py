@@ -19,15 +19,16 @@ from pyoxigraph import (
 )
 
 from cq_helpers import IRI
-from cytoowl import dataset, paths, vocab
+from cytoowl import dataset, vocab
 from cytoowl.dataset import Sources
-from server_fixtures import app_client, release_sources  # noqa: F401 - fixture
+from server_fixtures import app_client
+from tools import CHECKOUT
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def client(release_sources: Sources) -> Iterator[TestClient]:  # noqa: F811
+def client(release_sources: Sources) -> Iterator[TestClient]:
     with app_client(release_sources, query_timeout_s=30, row_limit=10_000) as c:
         yield c
 
@@ -64,7 +65,7 @@ def _served_answer(response) -> object:
 
 
 @pytest.fixture(scope="module")
-def engine(release_sources: Sources) -> Store:  # noqa: F811
+def engine(release_sources: Sources) -> Store:
     """The release, shapes and examples in an in-memory store, outside the server."""
     store = Store()
     store.bulk_load(
@@ -82,7 +83,7 @@ def engine(release_sources: Sources) -> Store:  # noqa: F811
 
 def test_every_competency_question_answers_as_the_engine_does(
     client: TestClient,
-    release_sources: Sources,  # noqa: F811
+    release_sources: Sources,
     engine: Store,
 ) -> None:
     examples = release_sources.examples()
@@ -122,14 +123,12 @@ def test_every_release_file_is_downloadable(client: TestClient) -> None:
         ".md": "text/markdown",
         ".html": "text/html",
     }
-    names = {
-        p.relative_to(paths.LAYOUT.release.directory).as_posix() for p in paths.LAYOUT.release.all()
-    }
+    names = {p.relative_to(CHECKOUT.release.directory).as_posix() for p in CHECKOUT.release.all()}
     assert {"cytoowl.obo", "cytoowl.json", "release-notes.md", "docs/index.html"} <= names
-    for path in paths.LAYOUT.release.all():
+    for path in CHECKOUT.release.all():
         if not path.exists():
             continue
-        name = path.relative_to(paths.LAYOUT.release.directory).as_posix()
+        name = path.relative_to(CHECKOUT.release.directory).as_posix()
         response = client.get(f"/downloads/{name}")
         assert response.status_code == 200, name
         assert response.headers["content-type"].split(";")[0] == media[path.suffix]
@@ -138,7 +137,7 @@ def test_every_release_file_is_downloadable(client: TestClient) -> None:
             f"/downloads/{name}", headers={"If-None-Match": response.headers["etag"]}
         )
         assert again.status_code == 304
-    if paths.LAYOUT.release.owl.exists():  # the ontology IRI dereferences to the RDF/XML release
+    if CHECKOUT.release.owl.exists():  # the ontology IRI dereferences to the RDF/XML release
         assert client.get("/cytoowl.owl").headers["content-type"].startswith("application/rdf+xml")
 
 
@@ -165,7 +164,7 @@ def test_landing_counts_the_release(client: TestClient, engine: Store) -> None:
 def test_docs_serves_the_reference_and_every_term_page_links_it(client: TestClient) -> None:
     docs = client.get("/docs")
     assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
-    assert docs.content == paths.LAYOUT.release.docs.read_bytes()
+    assert docs.content == CHECKOUT.release.docs.read_bytes()
     assert "common gamma chain cytokine" in docs.text
     page = client.get("/CYTO_0001117", headers={"Accept": "text/html"})
     assert 'id="reference-docs" href="/docs"' in page.text

@@ -10,14 +10,15 @@ from collections.abc import Iterator
 import httpx
 import pyoxigraph
 import pytest
+from fastapi.testclient import TestClient
 
-from cytoowl import paths
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.workers.validators import Validators
 from cytoowl.settings import Settings
 from server_fixtures import app_client, live_server
+from tools import CHECKOUT
 
-EXAMPLE = (paths.LAYOUT.examples_dir / "cytokine-measurements.ttl").read_bytes()
+EXAMPLE = (CHECKOUT.examples_dir / "cytokine-measurements.ttl").read_bytes()
 BAD = EXAMPLE.replace(b"qudt:numericValue 3.8", b"qudt:numericValue -3.8")
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -143,12 +144,18 @@ def test_report_json_ld_parses_as_json(base: str) -> None:
     json.loads(answer.text)
 
 
-def test_no_memory_cap_validates() -> None:
-    """``--worker-memory 0`` means no cap (as for query workers), not a cap of 0 bytes."""
+@pytest.fixture(scope="module")
+def uncapped() -> Iterator[TestClient]:
+    """An app whose validators have no memory cap (one start-up for the two tests below)."""
     with app_client(worker_memory_mb=0, max_body_bytes=100_000) as client:
-        answer = client.post("/validate", content=BAD, headers={"Content-Type": "text/turtle"})
-        assert answer.status_code == 200, answer.text
-        assert b"MinInclusiveConstraintComponent" in answer.content
+        yield client
+
+
+def test_no_memory_cap_validates(uncapped: TestClient) -> None:
+    """``--worker-memory 0`` means no cap (as for query workers), not a cap of 0 bytes."""
+    answer = uncapped.post("/validate", content=BAD, headers={"Content-Type": "text/turtle"})
+    assert answer.status_code == 200, answer.text
+    assert b"MinInclusiveConstraintComponent" in answer.content
 
 
 def test_a_validator_that_fails_says_why() -> None:
@@ -171,11 +178,10 @@ def test_a_validator_that_fails_says_why() -> None:
     assert "30 MiB" in error.message
 
 
-def test_a_warm_validator_answers_request_after_request() -> None:
+def test_a_warm_validator_answers_request_after_request(uncapped: TestClient) -> None:
     """The release is read and its own results found once per validator, not per request:
-    three requests, one validator process started."""
-    with app_client(max_body_bytes=100_000) as client:
-        for body in (EXAMPLE, BAD, EXAMPLE):
-            answer = client.post("/validate", content=body, headers={"Content-Type": "text/turtle"})
-            assert answer.status_code == 200, answer.text
-        assert client.app.state.cytoowl.validators.started == 1
+    three requests (four with the test above on the same app), one validator process."""
+    for body in (EXAMPLE, BAD, EXAMPLE):
+        answer = uncapped.post("/validate", content=body, headers={"Content-Type": "text/turtle"})
+        assert answer.status_code == 200, answer.text
+    assert uncapped.app.state.cytoowl.validators.started == 1

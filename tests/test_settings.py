@@ -148,3 +148,28 @@ def test_every_server_limit_has_a_flag() -> None:
     for flag in ("--workers", "--timeout", "--row-limit", "--max-body", "--store-dir",
                  "--store-url", "--service-allow", "--config"):  # fmt: skip
         assert flag in result.output, flag
+
+
+def test_flag_help_comes_from_the_declaration() -> None:
+    """Each setting's flag shows its declared description and default (never a copy that
+    drifts), in the help as printed (rich would drop a bracketed word such as [auto])."""
+    import inspect
+
+    from cytoowl.cli.serve import serve
+    from cytoowl.settings import flag, flag_help
+
+    options = {
+        decl: parameter.default
+        for parameter in inspect.signature(serve).parameters.values()
+        for decl in parameter.default.param_decls
+    }
+    shown = [f for f in Settings.model_fields if flag(f) in options]
+    assert len(shown) >= 15
+    for field in shown:
+        assert options[flag(field)].help.replace("\\", "") == flag_help(field), field
+    assert flag_help("workers") == f"Query worker processes [{Settings().workers}]."
+    assert flag_help("query_timeout_s") == "Seconds a query may run [30]."
+    result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "250"})
+    line = next(x for x in result.output.splitlines() if "--store-engine" in x)
+    assert "[auto]" in line
+    assert options["--store-graph"].help == flag_help("store_graphs")

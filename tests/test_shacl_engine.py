@@ -14,7 +14,7 @@ import pytest
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.validate import engine as shacl_engine
 from cytoowl.validate.report import SH, curie, path_text
 from cytoowl.validate.shacl import (
@@ -26,11 +26,12 @@ from cytoowl.validate.shacl import (
     validate,
 )
 from shacl_helpers import BAD, BASES, FIXTURES, fixture_graph
+from tools import CHECKOUT
 
 # The pySHACL differential: fixed facts of the shapes and the engine (make test runs it).
 pytestmark = pytest.mark.slow
 
-EXAMPLE = paths.LAYOUT.examples_dir / "cytokine-measurements.ttl"
+EXAMPLE = CHECKOUT.examples_dir / "cytokine-measurements.ttl"
 BIOLOGY = sorted((FIXTURES / "shapes_biology").glob("*.ru"))
 IL6 = URIRef(vocab.TERM_PREFIX + "0001140")
 Key = tuple[str, str, str, str]  # focus, path, component, severity
@@ -39,7 +40,7 @@ Key = tuple[str, str, str, str]  # focus, path, component, severity
 @pytest.fixture(scope="module")
 def shapes_graph() -> Graph:
     graph = Graph()
-    for path in sorted(paths.LAYOUT.shapes_dir.glob("*.ttl")):
+    for path in sorted(CHECKOUT.shapes_dir.glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 

@@ -13,10 +13,11 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.validate.report import SH, Outcome, path_text
 from cytoowl.validate.shacl import DATA, STANDALONE, data_of_graph, validate
 from shacl_helpers import BAD, BASES, EX, fixture_graph
+from tools import CHECKOUT
 
 Expectation = tuple[str, str, str, str]  # severity, focus, path, component
 
@@ -61,7 +62,7 @@ def expectations(fixture: Path) -> set[Expectation]:
 def shapes() -> Graph:
     """The shapes as one graph (to list their constraints)."""
     shapes = Graph()
-    for path in sorted(paths.LAYOUT.shapes_dir.glob("*.ttl")):
+    for path in sorted(CHECKOUT.shapes_dir.glob("*.ttl")):
         shapes.parse(path, format="turtle")
     return shapes
 
@@ -122,7 +123,7 @@ def declared_constraints(shapes: Graph) -> dict[tuple[str, str], Node]:
     """(shape key, component) -> shape, for every constraint of a targeted node shape."""
     own = Graph()
     for name in OWN_SHAPE_FILES:
-        own.parse(paths.LAYOUT.shapes_dir / name, format="turtle")
+        own.parse(CHECKOUT.shapes_dir / name, format="turtle")
     node_shapes = {s for t in TARGETS for s in own.subjects(t, None) if isinstance(s, URIRef)}
     declared = {}
     for node_shape in node_shapes:  # property shapes read from ``shapes``: same blank nodes

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from cytoowl import paths
 from cytoowl.validate import engine as shacl_engine
 from cytoowl.validate.report import Outcome
 from cytoowl.validate.shacl import data_of_graph, release_data, validate
 from shacl_helpers import FIXTURES, fixture_graph
+from tools import CHECKOUT
 
 BAD = sorted((FIXTURES / "shacl" / "bad" / "instances").glob("biology-*.ru"))
 # Bad fixture -> the start of the message of the biology shape it must trigger.
@@ -55,7 +55,7 @@ def test_every_biology_shape_has_a_bad_fixture() -> None:
 def test_release_conforms_and_biology_shapes_have_focus_nodes(
     release_graph: Graph, tmp_path: Path
 ) -> None:
-    (tmp_path / "biology.ttl").write_bytes((paths.LAYOUT.shapes_dir / "biology.ttl").read_bytes())
+    (tmp_path / "biology.ttl").write_bytes((CHECKOUT.shapes_dir / "biology.ttl").read_bytes())
     report = shacl_engine.run([release_data().ntriples], shacl_engine.compiled_shapes(tmp_path))
     assert b"ValidationResult" not in report, report.decode()
     ask = """

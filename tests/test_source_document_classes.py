@@ -16,10 +16,11 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 
 from cq_helpers import IFN_TYPE_I, IRI, run
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.build.assemble import build_graph
 from cytoowl.validate import engine
 from cytoowl.validate.shacl import release_data
+from tools import CHECKOUT
 
 T = vocab.TERM_PREFIX
 TYPE_I, TYPE_II, TYPE_III = (T + n for n in ("0000070", "0000071", "0000072"))
@@ -95,7 +96,7 @@ def test_cq12_lymphokines_and_monokines_exact_answer(release_store: pyoxigraph.S
 
 @pytest.fixture(scope="module")
 def asserted() -> Graph:
-    return build_graph(paths.LAYOUT.source_dir)
+    return build_graph(CHECKOUT.source_dir)
 
 
 @pytest.mark.parametrize("cls", [LYMPHOKINE, MONOKINE], ids=["lymphokine", "monokine"])
@@ -107,7 +108,7 @@ def test_cell_source_classes_are_inferred_not_asserted(
 
 
 def test_cl_subclass_axioms_use_reference_terms_with_their_labels() -> None:
-    reference = paths.LAYOUT.source_dir / "reference"
+    reference = CHECKOUT.source_dir / "reference"
     with (reference / "external_terms.tsv").open(encoding="utf-8") as handle:
         terms = {r["curie"]: r for r in csv.DictReader(handle, delimiter="\t")}
     with (reference / "cl_subclass_axioms.tsv").open(encoding="utf-8") as handle:
@@ -129,7 +130,7 @@ def test_lymphokine_and_monokine_shapes_bite_in_the_release(
     release_graph: Graph, tmp_path: Path
 ) -> None:
     for name in ("common.ttl", "names_and_cell_sources.ttl"):  # common.ttl: SPARQL prefixes
-        (tmp_path / name).write_bytes((paths.LAYOUT.shapes_dir / name).read_bytes())
+        (tmp_path / name).write_bytes((CHECKOUT.shapes_dir / name).read_bytes())
     report = engine.run([release_data().ntriples], engine.compiled_shapes(tmp_path))
     assert b'#conforms> "true"' in report, report.decode()
     for cls in (LYMPHOKINE, MONOKINE):

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from cq_helpers import IRI, run
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.build import lr_resources
 from cytoowl.build.assemble import (
     EVIDENCE_TYPE,
@@ -26,8 +26,9 @@ from cytoowl.build.assemble import (
 )
 from cytoowl.build.sources import SourceError
 from cytoowl.release import interactome
+from tools import CHECKOUT
 
-MOUSE_DIR = paths.LAYOUT.source_dir / "mouse"
+MOUSE_DIR = CHECKOUT.source_dir / "mouse"
 AGONIST = OBO.RO_0018027
 INFERRED = vocab.expand("ECO:0000265")
 NO_MOUSE_ORTHOLOG = (
@@ -53,8 +54,10 @@ def iri(key: str) -> URIRef:
 
 
 def test_mouse_recall_of_liana_mouse_consensus(release_graph: Graph) -> None:
-    human = lr_resources.release_pairs(release_graph, lr_resources.hgnc_symbols())
-    reference = {m for h, m in lr_resources.mouse_consensus() if h in human}
+    human = lr_resources.release_pairs(
+        release_graph, lr_resources.hgnc_symbols(CHECKOUT.source_dir)
+    )
+    reference = {m for h, m in lr_resources.mouse_consensus(CHECKOUT.source_dir) if h in human}
     mouse = lr_resources.release_mouse_pairs(release_graph)
     assert len(reference) > 400
     assert len(reference & mouse) / len(reference) >= 0.90
@@ -143,7 +146,7 @@ def test_cq22_human_interactions_without_mouse_counterpart(
 
 def test_mouse_export_says_how_each_row_is_known(release_graph: Graph) -> None:
     frame = pd.read_csv(
-        paths.LAYOUT.release.interactions_mouse, sep="\t", dtype=str, keep_default_na=False
+        CHECKOUT.release.interactions_mouse, sep="\t", dtype=str, keep_default_na=False
     )
     assert list(frame.columns) == interactome.MOUSE_COLUMNS
     assert set(frame.species_evidence) == {"inferred from orthology", "observed in mouse"}
@@ -151,14 +154,14 @@ def test_mouse_export_says_how_each_row_is_known(release_graph: Graph) -> None:
     assert (inferred.human_assertion != "").all() and (inferred.evidence == "ECO:0000265").all()
     il3 = frame[(frame.ligand_symbol == "Il3") & (frame.receptor_symbol == "Csf2rb2_Il3ra")]
     assert il3.species_evidence.tolist() == ["observed in mouse"]
-    human = pd.read_csv(paths.LAYOUT.release.interactions_all, sep="\t", dtype=str)
+    human = pd.read_csv(CHECKOUT.release.interactions_all, sep="\t", dtype=str)
     assert not human.ligand_label.str.endswith("(mouse)").any()
 
 
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
     target = tmp_path / "src"
-    shutil.copytree(paths.LAYOUT.source_dir, target)
+    shutil.copytree(CHECKOUT.source_dir, target)
     return target
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from cytoowl import paths
+from tools import CHECKOUT
 
 sssom = pytest.importorskip(
     "sssom", reason="sssom-py is in the test extra: pip install -e '.[test]'"
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 def mapping_set():
     from sssom.parsers import parse_sssom_table
 
-    return parse_sssom_table(paths.LAYOUT.release.sssom)
+    return parse_sssom_table(CHECKOUT.release.sssom)
 
 
 def test_sssom_py_validates_the_mapping_set(mapping_set) -> None:

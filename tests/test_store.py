@@ -21,7 +21,7 @@ from cytoowl.serve.store.loader import load_store
 from cytoowl.serve.store.remote import RemoteStore
 from cytoowl.serve.store.statistics import Stats
 from cytoowl.settings import Settings
-from server_fixtures import CARTESIAN, FIXTURE, IL2, live_url  # noqa: F401 - fixture
+from server_fixtures import CARTESIAN, FIXTURE, IL2
 
 LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -156,7 +156,7 @@ def test_catalog_file_is_built_once_per_load(tmp_path: Path) -> None:
             await store.close()
 
     path = run(catalog_file())
-    assert path == tmp_path / "s" / ".cytoowl-catalog-v1.sqlite"  # the name of old
+    assert path == tmp_path / "s" / ".cytoowl-catalog-v3.sqlite"  # the name of old
     stamp = path.stat().st_mtime_ns
     found = Catalog.open(path)
     assert found.get(IL2).label == "interleukin-2" and found.db.execute(
@@ -210,6 +210,6 @@ def test_store_directory_is_reused(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_remote_store_against_a_real_server(live_url: str) -> None:  # noqa: F811
+def test_remote_store_against_a_real_server(live_url: str) -> None:
     settings = Settings(row_limit=50, query_timeout_s=1.5)
     run(_exercise(RemoteStore(settings, live_url + "/sparql")))

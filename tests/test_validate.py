@@ -12,7 +12,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.cli import app
 from cytoowl.validate.report import SH
 from cytoowl.validate.shacl import (
@@ -23,8 +23,9 @@ from cytoowl.validate.shacl import (
     validate,
 )
 from shacl_helpers import PREFIXES
+from tools import CHECKOUT
 
-EXAMPLE = paths.LAYOUT.examples_dir / "cytokine-measurements.ttl"
+EXAMPLE = CHECKOUT.examples_dir / "cytokine-measurements.ttl"
 runner = CliRunner()
 
 
@@ -55,6 +56,7 @@ def test_release_conforms() -> None:
     assert list(outcome.report.objects(None, SH.conforms)) == [Literal(True)]
 
 
+@pytest.mark.slow  # the release's conformance again (test_release_conforms), through the CLI
 def test_release_is_the_default_input() -> None:
     code, output = cli()
     assert code == 0, output
@@ -165,7 +167,7 @@ def test_build_fails_on_a_shacl_violation(tmp_path: Path) -> None:
     from cytoowl.release.pipeline import BuildError, run_pipeline
 
     sources = tmp_path / "src"
-    shutil.copytree(paths.LAYOUT.source_dir, sources)
+    shutil.copytree(CHECKOUT.source_dir, sources)
     (sources / "relations" / "receptor_binding.tsv").write_text(
         "subject\trelation\tobject\tsource\nIL2\tbinds receptor\tIL6\tUniProtKB:P60568\n",
         encoding="utf-8",
@@ -274,6 +276,7 @@ def test_the_complex_of_the_mutation_is_a_receptor_complex_with_chains(
     )
 
 
+@pytest.mark.slow  # a copy of the release
 def test_a_copy_of_the_release_is_standalone_and_conforms(
     tmp_path: Path, release_graph: Graph
 ) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from cytoowl import paths, vocab
+from cytoowl import vocab
 from cytoowl.build.assemble import OIO
-from server_fixtures import app_client
+from tools import CHECKOUT
 
 
 def test_map_expands_and_compresses_both_ways() -> None:
@@ -76,7 +77,7 @@ def test_shared_uniprot_entries_are_broad_not_exact(release_graph: Graph) -> Non
 def _sssom_rows() -> list[dict[str, str]]:
     lines = [
         line
-        for line in paths.LAYOUT.release.sssom.read_text(encoding="utf-8").splitlines()
+        for line in CHECKOUT.release.sssom.read_text(encoding="utf-8").splitlines()
         if not line.startswith("#")
     ]
     return list(csv.DictReader(lines, delimiter="\t"))
@@ -107,13 +108,13 @@ def test_sssom_rows_are_release_triples(release_graph: Graph) -> None:
 
 
 @pytest.mark.slow  # a store of the real release
-def test_term_page_links_each_xref_to_its_release_iri(release_graph: Graph) -> None:
-    from cytoowl.dataset import Sources
-
+def test_term_page_links_each_xref_to_its_release_iri(
+    release_graph: Graph,
+    release_client: TestClient,
+) -> None:
     il2 = URIRef(vocab.expand("CYTO:0001117"))
     xrefs = [curie for s, curie in _xrefs(release_graph) if s == il2]
     assert len(xrefs) == 3
-    with app_client(Sources()) as client:
-        page = client.get("/CYTO_0001117", headers={"Accept": "text/html"}).text
+    page = release_client.get("/CYTO_0001117", headers={"Accept": "text/html"}).text
     for curie in xrefs:
         assert f'href="{vocab.expand(curie)}"' in page, curie

@@ -11,7 +11,6 @@ update must be refused with a 4xx, which is what their ``bad_update_*`` siblings
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -19,7 +18,7 @@ from fastapi.testclient import TestClient
 from pyoxigraph import NamedNode, RdfFormat, parse
 
 from cytoowl.dataset import ONTOLOGY_GRAPH, SHAPES_GRAPH
-from server_fixtures import IL2, app_client
+from server_fixtures import IL2
 
 RESULTS = ("application/sparql-results+xml", "application/sparql-results+json")
 SELECT_TYPES = (*RESULTS, "text/tab-separated-values", "text/csv")
@@ -31,9 +30,8 @@ IN_SHAPES = f"?shape a <{SH_NODE_SHAPE}>"  # only in the shapes graph
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    with app_client() as c:
-        yield c
+def client(fixture_client: TestClient) -> TestClient:
+    return fixture_client  # shared with the other modules that only read
 
 
 def media(response) -> str:

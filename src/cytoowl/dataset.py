@@ -24,6 +24,9 @@ QUERIES_GRAPH = vocab.BASE_IRI + "queries"
 #: In a store directory: cytoowl made it (``serve`` and ``load`` use no other directory).
 STORE_MARKER = ".cytoowl-store"
 STORE_MARKER_TEXT = "created by cytoowl; its release graphs are replaced when outdated\n"
+#: What `cytoowl load` put into a store directory (graph -> files); part of the store's
+#: fingerprint, so the counts and derived files are made again after a load.
+LOAD_RECORD = ".cytoowl-loaded.json"
 #: The graphs of the served dataset, in the order they are loaded or published.
 GRAPHS = (ONTOLOGY_GRAPH, SHAPES_GRAPH, QUERIES_GRAPH)
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
+
 from cytoowl.settings import Settings
 
 
@@ -136,3 +138,22 @@ def endpoints(settings: Settings) -> Endpoints:
         settings.update_url or _sibling(url, engine, engine.update_path),
         settings.graph_store_url or _sibling(url, engine, engine.graph_store_path),
     )
+
+
+def plain_http_warning(url: str, credentials: bool) -> str | None:
+    """A warning when credentials would travel unencrypted to ``url`` (http, not https)."""
+    if credentials and urlsplit(url).scheme.lower() == "http":
+        host = urlsplit(url).hostname or url
+        return (
+            f"credentials for the store at {host} would travel over plain http: "
+            "use an https:// URL (or a tunnel) outside a trusted network"
+        )
+    return None
+
+
+def auth_for(engine: Engine, user: str | None, password: str | None) -> httpx.Auth | None:
+    """The HTTP authentication of ``engine`` (Digest for Virtuoso, else Basic), or None."""
+    if user is None:
+        return None
+    kind = httpx.DigestAuth if engine.auth == "digest" else httpx.BasicAuth
+    return kind(user, password or "")

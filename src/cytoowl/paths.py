@@ -113,12 +113,17 @@ class ReleaseFiles:
         """The interactome export with every confidence tier, 'unconfirmed' included."""
         return self.directory / "exports" / "interactions-all.tsv"
 
+    @property
+    def exports_metadata(self) -> Path:
+        """Version, date and licence of the TSV exports (their readers take no comment line)."""
+        return self.directory / "exports" / "metadata.json"
+
     def all(self) -> list[Path]:
         """Every release file, in the order the build writes them (downloads, ``--check``)."""
         return [
             self.owl, self.ttl, self.jsonld, self.base, self.obo, self.obographs,
             self.sssom, self.interactions, self.interactions_all, self.interactions_mouse,
-            self.notes, self.docs,
+            self.exports_metadata, self.notes, self.docs,
         ]  # fmt: skip
 
 

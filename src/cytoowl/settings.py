@@ -9,9 +9,11 @@ allowed; the CLI turns that into exit status 2.
 from __future__ import annotations
 
 import os
+import re
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import (
     AliasChoices,
@@ -20,6 +22,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -28,6 +31,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from cytoowl import vocab
 
 #: Other names of a setting, as keyword or TOML key and, with ``CYTOOWL_`` in front, in the
 #: environment (``timeout``: ``CYTOOWL_TIMEOUT``). The first is the one messages name (the
@@ -138,10 +143,16 @@ class Settings(BaseSettings):
         "the release, shapes and queries (comma-separated in the environment)",
     )
     store_user: str | None = Field(
-        None, description="user for writing to the remote store (environment only)"
+        None, description="user for writing to the remote store (environment or config file)"
     )
     store_password: SecretStr | None = Field(
-        None, description="password for writing to the remote store (environment only)"
+        None, description="password for writing to the remote store (environment or config file)"
+    )
+    store_read_user: str | None = Field(
+        None, description="user for querying the remote store (environment or config file)"
+    )
+    store_read_password: SecretStr | None = Field(
+        None, description="password for querying the remote store (environment or config file)"
     )
     store_write_timeout_s: float = Field(
         600.0, gt=0, le=86_400, description="seconds one upload to the remote store may take"
@@ -175,12 +186,37 @@ class Settings(BaseSettings):
                 raise ValueError(f"{entry!r} is neither a host name nor an http(s) IRI")
         return value
 
+    @field_validator("store_graphs")
+    @classmethod
+    def _graph_iris(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for graph in value:
+            vocab.sparql_iri(graph)  # ValueError naming it: it goes into SPARQL text
+        return value
+
     @field_validator("store_url", "update_url", "graph_store_url")
     @classmethod
     def _http(cls, value: str | None) -> str | None:
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
         return value or None
+
+    @model_validator(mode="after")
+    def _credentials_out_of_urls(self) -> Settings:
+        """Userinfo in a store URL (``http://user:pass@host/query``) becomes the credentials
+        (of reading for ``store_url``, of writing for the others, unless set) and leaves the
+        URL, so no message, log line or answer that names the URL carries it."""
+        for url_field, (user_field, password_field) in _CREDENTIALS_OF.items():
+            url = getattr(self, url_field)
+            if not url:
+                continue
+            clean, user, password = split_userinfo(url)
+            if clean == url:
+                continue
+            object.__setattr__(self, url_field, clean)  # frozen: set once, while validating
+            if getattr(self, user_field) is None and user:
+                object.__setattr__(self, user_field, user)
+                object.__setattr__(self, password_field, SecretStr(password or ""))
+        return self
 
     @classmethod
     def settings_customise_sources(
@@ -198,6 +234,31 @@ class Settings(BaseSettings):
         return tuple(sources)
 
 
+_CREDENTIALS_OF = {
+    "store_url": ("store_read_user", "store_read_password"),
+    "update_url": ("store_user", "store_password"),
+    "graph_store_url": ("store_user", "store_password"),
+}
+_USERINFO = re.compile(r"(?<=://)[^/?#@\s]*@")
+
+
+def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
+    """(the URL without userinfo, user, password), both None when it has none."""
+    parts = urlsplit(url)
+    if parts.username is None and "@" not in parts.netloc:
+        return url, None, None
+    host = parts.netloc.rpartition("@")[2]
+    clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    user = unquote(parts.username) if parts.username is not None else None
+    password = unquote(parts.password) if parts.password is not None else None
+    return clean, user, password
+
+
+def redact(text: str) -> str:
+    """``text`` with the userinfo of every URL in it replaced by ``***``."""
+    return _USERINFO.sub("***@", text)
+
+
 class SettingsError(ValueError):
     """One or more settings have values that are not allowed."""
 
@@ -206,6 +267,26 @@ def _names(field: str) -> str:
     """The flag and environment variable a message names for ``field``."""
     name = NAMES.get(field, (field,))[0]
     return f"--{name.replace('_', '-')} / CYTOOWL_{name.upper()}"
+
+
+def flag(field: str) -> str:
+    """The command-line flag of a setting (its first name in ``NAMES``, else the field)."""
+    return "--" + NAMES.get(field, (field,))[0].replace("_", "-")
+
+
+def flag_help(field: str) -> str:
+    """A flag's help, from the setting's declaration: its description and its default (a
+    list setting's flag is given once per value)."""
+    info = Settings.model_fields[field]
+    text = (info.description or field).split(" (comma-separated")[0]
+    default = info.default
+    if default == ():
+        shown = " (repeatable)"
+    elif default is None:
+        shown = ""
+    else:
+        shown = f" [{default:g}]" if isinstance(default, float) else f" [{default}]"
+    return f"{text[0].upper()}{text[1:]}{shown}."
 
 
 def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
@@ -231,7 +312,9 @@ def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
             )
             where = _names(field) if field in Settings.model_fields else field
             lines.append(
-                f"invalid setting {field} ({where}) = {error.get('input')!r}: {error['msg']}"
+                redact(
+                    f"invalid setting {field} ({where}) = {error.get('input')!r}: {error['msg']}"
+                )
             )
         raise SettingsError("\n".join(lines)) from None
     except Exception as exc:  # unreadable TOML

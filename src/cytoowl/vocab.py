@@ -14,10 +14,12 @@ Bioregistry by ``scripts/update_prefix_map.py`` and committed, so nothing needs 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 
 from curies import Converter
+from pyoxigraph import NamedNode
 
 BASE_IRI = "https://w3id.org/cytoowl/"
 TERM_PREFIX = BASE_IRI + "CYTO_"
@@ -53,6 +55,13 @@ DCTERMS = PREFIX_MAP["dcterms"]
 FOAF = PREFIX_MAP["foaf"]
 SH = PREFIX_MAP["sh"]
 DEFINITION = OBO + "IAO_0000115"
+#: Relations of the release that more than one module names (build, release, serve).
+HAS_PART = OBO + "BFO_0000051"
+IN_TAXON = OBO + "RO_0002162"
+GENE_PRODUCT_OF = OBO + "RO_0002204"
+CAPABLE_OF = OBO + "RO_0002215"
+#: The release's class of receptor complexes (CYTO:0000032).
+RECEPTOR_COMPLEX = TERM_PREFIX + "0000032"
 
 #: Cross-reference prefixes of gene products whose CURIEs also get a mapping to the record's IRI:
 #: ``skos:exactMatch``/``skos:broadMatch`` (UniProtKB) or RO 'gene product of' (HGNC, NCBIGene).
@@ -94,6 +103,26 @@ def is_term(iri: str) -> bool:
     """True for a cytoowl term IRI (``CYTO_`` + 7 digits)."""
     local = iri.removeprefix(TERM_PREFIX)
     return local != iri and len(local) == 7 and local.isdigit()
+
+
+def sparql_iri(text: str) -> str:
+    """``<text>`` for SPARQL or N-Triples, written from ``text`` parsed as an absolute IRI.
+
+    Every IRI a query or update is built with passes here, so a value holding ``>``, a space
+    or ``{`` cannot end the IRI early and add SPARQL of its own; ``ValueError`` names it.
+
+    >>> sparql_iri("http://e/g")
+    '<http://e/g>'
+    """
+    try:
+        return str(NamedNode(text))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"not an absolute IRI: {text!r} ({exc})") from None
+
+
+def sparql_iris(texts: Iterable[str]) -> str:
+    """Parsed IRIs separated by spaces (a ``VALUES`` list), each as :func:`sparql_iri`."""
+    return " ".join(sparql_iri(text) for text in texts)
 
 
 @cache

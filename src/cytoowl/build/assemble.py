@@ -45,8 +45,8 @@ from cytoowl.build.sources import (
 FOAF = Namespace(ns.FOAF)
 HAS_ACTIVE_INGREDIENT = OBO.RO_0002248
 #: RO 'gene product of' (ontology/src/reference/ro_object_properties.tsv): a protein to its gene.
-GENE_PRODUCT_OF = OBO.RO_0002204
-CAPABLE_OF = OBO.RO_0002215
+GENE_PRODUCT_OF = URIRef(ns.GENE_PRODUCT_OF)
+CAPABLE_OF = URIRef(ns.CAPABLE_OF)
 #: Gene records a gene product links to with 'gene product of' (not exactMatch: a protein is not
 #: its gene), and the one prefix whose records are the product itself.
 GENE_PREFIXES = ("HGNC", "NCBIGene")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cytoowl.cli import build, diff, load, publish, qc, serve, validate
+from cytoowl.cli import build, diff, export, load, publish, qc, serve, validate
 
 app = typer.Typer(help="Build, check and serve the cytoowl ontology.", no_args_is_help=True)
 app.command()(build.build)
@@ -14,6 +14,7 @@ app.command()(serve.serve)
 app.command()(diff.diff)
 app.command()(publish.publish)
 app.command()(load.load)
+app.command()(export.export)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

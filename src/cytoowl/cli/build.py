@@ -20,20 +20,28 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def build_command(console: Console = console) -> int:
-    """CLI body of ``cytoowl build``."""
+def build_command(console: Console = console, version: str | None = None) -> int:
+    """CLI body of ``cytoowl build`` (``--release VERSION``: a new version first)."""
     # Imported when run (as in every command): `cytoowl serve` does not load the build.
     from cytoowl.build.qc import load_checks
     from cytoowl.cli.qc import report_table
-    from cytoowl.release.pipeline import BuildError, build_release
+    from cytoowl.release.pipeline import BuildError, build_release, release
 
     with _progress(console) as progress:
         task = progress.add_task("starting", total=None)
+
+        def step(s: str) -> None:
+            progress.update(task, description=s)
+
         try:
-            report = build_release(step=lambda s: progress.update(task, description=s))
+            report = release(version, step=step) if version else build_release(step=step)
         except BuildError as exc:
             progress.stop()
-            console.print(f"[red]build failed; the previous release is untouched.[/red]\n{exc}")
+            console.print(
+                f"[red]build failed; the previous release is untouched.[/red]\n{exc}",
+                highlight=False,
+                soft_wrap=True,
+            )
             return 1
         progress.update(task, description="done")
     console.print(
@@ -65,6 +73,13 @@ def check_command(console: Console = console) -> int:
 def build(
     check: bool = typer.Option(False, "--check", help="Fail if the committed release differs."),
     if_missing: bool = typer.Option(False, "--if-missing", help="Build only if no release."),
+    version: str = typer.Option(
+        None,
+        "--release",
+        metavar="VERSION",
+        help="Make a new release (YYYY-MM-DD, later than ontology/src/VERSION): stamp it, keep "
+        "the replaced release in ontology/previous/ and write the notes against it.",
+    ),
 ) -> None:
     """Build the release files in ontology/ from ontology/src (deterministic, atomic)."""
     if paths.checkout_root() is None:
@@ -73,4 +88,7 @@ def build(
     if if_missing and paths.LAYOUT.release.owl.exists():
         console.print(f"release present: {paths.LAYOUT.release.owl}")
         return
-    raise typer.Exit(check_command() if check else build_command())
+    if version and (check or if_missing):
+        console.print("[red]error:[/red] --release goes alone (not with --check, --if-missing)")
+        raise typer.Exit(2)
+    raise typer.Exit(check_command() if check else build_command(version=version))

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from cytoowl.cli.common import console, settings_or_exit
+from cytoowl.cli.common import console, graph_or_exit, settings_or_exit
 
 
 def load(
@@ -32,6 +32,7 @@ def load(
         console.print("[red]error:[/red] give --data-dir DIR (or CYTOOWL_DATA_DIR)")
         raise typer.Exit(2)
     target = graph or files[0].resolve().as_uri()
+    graph_or_exit(target)
     try:
         described = [rdf_file(path) for path in files]
         sizes = {f.path.name: f.size for f in described}

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from cytoowl.cli.common import console, settings_or_exit
+from cytoowl.cli.common import console, graph_or_exit, setting_option, settings_or_exit
 
 
 def publish(
@@ -23,18 +23,17 @@ def publish(
     graph_store_url: str = typer.Option(
         None, "--graph-store-url", help="Graph Store Protocol endpoint."
     ),
-    engine: str = typer.Option(
-        None, "--store-engine", help="oxigraph, virtuoso or generic [auto: by the URL]."
-    ),
-    root: Path = typer.Option(None, "--root", help="Folder with ontology/, shapes/, sparql/."),
+    engine: str = setting_option("store_engine"),
+    root: Path = setting_option("root"),
     config: Path = typer.Option(None, "--config", help="TOML file with settings."),
 ) -> None:
     """Push into named graphs of a remote store, replacing the previous version in one step.
 
-    Credentials come from CYTOOWL_STORE_USER and CYTOOWL_STORE_PASSWORD (never from flags).
+    Credentials come from CYTOOWL_STORE_USER and CYTOOWL_STORE_PASSWORD (or the config file),
+    never from flags; userinfo in a URL is taken out of it (never printed).
     """
     from cytoowl import dataset
-    from cytoowl.engines import EndpointError, endpoints
+    from cytoowl.engines import EndpointError, endpoints, plain_http_warning
     from cytoowl.publish import remote
     from cytoowl.publish.rdffiles import InputError
 
@@ -48,10 +47,18 @@ def publish(
     )
     if files and not graph:
         _fail("give --graph IRI for the files (the graph they replace)")
+    graph_or_exit(graph)
     try:
         ends = endpoints(settings)
-        password = settings.store_password.get_secret_value() if settings.store_password else None
-        writer = remote.Writer(ends, settings.store_user, password, settings.store_write_timeout_s)
+        # the write credentials, else those of reading (e.g. taken from a --store URL)
+        user, secret = settings.store_user, settings.store_password
+        if user is None:
+            user, secret = settings.store_read_user, settings.store_read_password
+        password = secret.get_secret_value() if secret else None
+        warning = plain_http_warning(ends.update or ends.query, user is not None)
+        if warning:
+            console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
+        writer = remote.Writer(ends, user, password, settings.store_write_timeout_s)
     except EndpointError as exc:
         _fail(str(exc))
     with ExitStack() as stack, _progress() as bar:

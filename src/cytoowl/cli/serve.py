@@ -6,47 +6,27 @@ from pathlib import Path
 
 import typer
 
-from cytoowl.cli.common import console, settings_or_exit
+from cytoowl.cli.common import console, setting_option, settings_or_exit
 
 
 def serve(
-    host: str = typer.Option(None, "--host", help="Interface to bind [127.0.0.1]."),
-    port: int = typer.Option(None, "--port", help="TCP port [8000]."),
-    workers: int = typer.Option(None, "--workers", help="Query worker processes [2]."),
-    timeout: float = typer.Option(None, "--timeout", help="Seconds a query may run [30]."),
-    row_limit: int = typer.Option(None, "--row-limit", help="Rows per answer [10000]."),
-    max_body: int = typer.Option(None, "--max-body", help="Bytes of a request body [1000000]."),
-    max_answer: int = typer.Option(
-        None, "--max-answer", help="Bytes of one query answer [50000000]."
-    ),
-    worker_memory: int = typer.Option(
-        None, "--worker-memory", help="MiB of address space per query worker, 0: no cap [2048]."
-    ),
-    worker_start_timeout: float = typer.Option(
-        None, "--worker-start-timeout", help="Seconds a query worker may take to start [60]."
-    ),
-    worker_nice: int = typer.Option(
-        None, "--worker-nice", help="Nice increment of query workers, 0-19 [5]."
-    ),
-    worker_restarts: int = typer.Option(
-        None, "--worker-restarts", help="Attempts to replace a dead query worker [5]."
-    ),
-    store_dir: str = typer.Option(
-        None, "--store-dir", "--data-dir", help="Embedded store directory (kept between runs)."
-    ),
-    store_url: str = typer.Option(
-        None, "--store", "--store-url", help="Remote SPARQL query endpoint to serve."
-    ),
-    store_engine: str = typer.Option(
-        None, "--store-engine", help="oxigraph, virtuoso or generic [auto: by the URL]."
-    ),
-    store_graph: list[str] = typer.Option(
-        None, "--store-graph", help="More remote graphs in the default graph (repeatable)."
-    ),
-    service_allow: list[str] = typer.Option(
-        None, "--service-allow", help="SERVICE endpoint to allow (repeatable)."
-    ),
-    root: Path = typer.Option(None, "--root", help="Folder with ontology/, shapes/, sparql/."),
+    host: str = setting_option("host"),
+    port: int = setting_option("port"),
+    workers: int = setting_option("workers"),
+    timeout: float = setting_option("query_timeout_s"),
+    row_limit: int = setting_option("row_limit"),
+    max_body: int = setting_option("max_body_bytes"),
+    max_answer: int = setting_option("max_answer_bytes"),
+    worker_memory: int = setting_option("worker_memory_mb"),
+    worker_start_timeout: float = setting_option("worker_start_timeout_s"),
+    worker_nice: int = setting_option("worker_nice"),
+    worker_restarts: int = setting_option("worker_restarts"),
+    store_dir: str = setting_option("store_dir", "--data-dir"),
+    store_url: str = setting_option("store_url", "--store"),
+    store_engine: str = setting_option("store_engine"),
+    store_graph: list[str] = setting_option("store_graphs", flag="--store-graph"),
+    service_allow: list[str] = setting_option("service_allowlist"),
+    root: Path = setting_option("root"),
     config: Path = typer.Option(None, "--config", help="TOML file with settings."),
 ) -> None:
     """Serve the release: SPARQL 1.1 endpoint, term pages and downloads (uvicorn).

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from pyoxigraph import RdfFormat
 
-from cytoowl import formats
+from cytoowl import budgets, formats
 
 CHUNK = 1 << 20
 Progress = Callable[[int], None]
@@ -74,6 +74,20 @@ class RdfFile:
                     yield unzipped  # type: ignore[misc]
             else:
                 yield counted
+
+    def check_budget(self) -> None:
+        """InputError unless the file is within the parser budgets (:mod:`cytoowl.budgets`):
+        RDF/XML without a DOCTYPE (its prolog is read), JSON-LD nested at most so deep (read
+        whole: JSON-LD is parsed whole anyway)."""
+        try:
+            if self.format == RdfFormat.RDF_XML:
+                with self.open() as stream:
+                    budgets.check_rdf_xml(stream.read(budgets.MAX_PROLOG_BYTES))
+            elif self.format == RdfFormat.JSON_LD:
+                with self.open() as stream:
+                    budgets.check_json_depth(stream.read())
+        except budgets.OverBudget as exc:
+            raise InputError(f"{self.path}: {exc}") from None
 
     @contextmanager
     def plain(self) -> Iterator[Path]:

@@ -16,7 +16,7 @@ import contextlib
 import html
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +24,8 @@ from pathlib import Path
 import httpx
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse_query_results, serialize
 
-from cytoowl import dataset
-from cytoowl.engines import Endpoints
+from cytoowl import dataset, vocab
+from cytoowl.engines import Endpoints, auth_for
 from cytoowl.publish.rdffiles import CHUNK, rdf_file
 
 #: (what is being sent, bytes sent so far, bytes in all) after each chunk
@@ -109,6 +109,7 @@ def file_parts(files: list[Path], graph: str, stack: ExitStack) -> list[Part]:
     parts = []
     for path in files:
         described = rdf_file(path)
+        described.check_budget()  # the engine's parser has no budget either
         plain = stack.enter_context(described.plain())
         parts.append(Part(graph, path.name, described.media_type, plain))
     return parts
@@ -126,10 +127,7 @@ class Writer:
     ) -> None:
         self.endpoints = endpoints
         self.update_url, self.graph_store_url = endpoints.require_writable()
-        auth: httpx.Auth | None = None
-        if user is not None:
-            digest = endpoints.engine.auth == "digest"
-            auth = (httpx.DigestAuth if digest else httpx.BasicAuth)(user, password or "")
+        auth = auth_for(endpoints.engine, user, password)
         self.client = httpx.Client(auth=auth, timeout=httpx.Timeout(timeout, connect=10))
 
     def close(self) -> None:
@@ -175,7 +173,7 @@ class Writer:
 
     def counts(self, graphs: list[str]) -> dict[str, int]:
         """Triples per graph, read back through the query endpoint."""
-        values = " ".join(f"<{g}>" for g in graphs)
+        values = vocab.sparql_iris(graphs)
         query = (
             f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
             "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -201,6 +199,10 @@ def publish(writer: Writer, parts: list[Part], progress: Progress | None = None)
     """
     token = secrets.token_hex(8)
     targets = list(dict.fromkeys(p.graph for p in parts))
+    try:  # before any request: a graph name is an IRI, never SPARQL text
+        vocab.sparql_iris(targets)
+    except ValueError as exc:
+        raise PublishError(f"target graph {exc}") from None
     staging = {g: f"{STAGING}{token}:{i}" for i, g in enumerate(targets)}
     total = sum(p.size for p in parts)
     sent = 0
@@ -217,7 +219,7 @@ def publish(writer: Writer, parts: list[Part], progress: Progress | None = None)
     try:
         # Also the first authenticated request: Digest auth learns its challenge here, before
         # any large body is sent.
-        writer.update(" ;\n".join(f"DROP SILENT GRAPH <{s}>" for s in staging.values()))
+        writer.update(_drop(staging.values()))
         started: set[str] = set()
         for part in parts:
             writer.upload(part, staging[part.graph], part.graph not in started, report(part.label))
@@ -235,19 +237,23 @@ def switch(staging: dict[str, str], atomic_requests: bool) -> str:
     Where a request is one transaction (Oxigraph) that is a ``MOVE`` per graph; elsewhere
     (Virtuoso) one DELETE/INSERT operation, which the engine runs as one statement.
     """
+    iri = vocab.sparql_iri
     if atomic_requests:
-        return " ;\n".join(f"MOVE <{s}> TO <{g}>" for g, s in staging.items())
-    targets = " ".join(f"<{g}>" for g in staging)
-    pairs = " ".join(f"(<{s}> <{g}>)" for g, s in staging.items())
+        return " ;\n".join(f"MOVE {iri(s)} TO {iri(g)}" for g, s in staging.items())
+    targets = vocab.sparql_iris(staging)
+    pairs = " ".join(f"({iri(s)} {iri(g)})" for g, s in staging.items())
     return (
         "DELETE { GRAPH ?old { ?s ?p ?o } } INSERT { GRAPH ?target { ?s2 ?p2 ?o2 } }\n"
         f"WHERE {{ {{ VALUES ?old {{ {targets} }} GRAPH ?old {{ ?s ?p ?o }} }}\n"
         f"  UNION {{ VALUES (?staged ?target) {{ {pairs} }}\n"
-        "    GRAPH ?staged { ?s2 ?p2 ?o2 } } } ;\n"
-        + " ;\n".join(f"DROP SILENT GRAPH <{s}>" for s in staging.values())
+        "    GRAPH ?staged { ?s2 ?p2 ?o2 } } } ;\n" + _drop(staging.values())
     )
+
+
+def _drop(graphs: Iterable[str]) -> str:
+    return " ;\n".join(f"DROP SILENT GRAPH {vocab.sparql_iri(g)}" for g in graphs)
 
 
 def _drop_quietly(writer: Writer, graphs: list[str]) -> None:
     with contextlib.suppress(PublishError):  # the store is gone: nothing is reachable anyway
-        writer.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+        writer.update(_drop(graphs))

@@ -38,7 +38,7 @@ def reference_html(ttl: Path, timeout_s: float = 300) -> str:
     path = os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": path}
     proc = subprocess.run(
-        [sys.executable, "-c", _RUN, str(ttl)],
+        [sys.executable, "-P", "-c", _RUN, str(ttl)],
         capture_output=True,
         text=True,
         env=env,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from typing import Any
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
@@ -30,6 +32,11 @@ from cytoowl.build.assemble import (
     SEQUESTERED_BY,
 )
 from cytoowl.build.interactions import TIERS
+
+#: A row of the interactome: the TSV columns (text) and the gene products of each side
+#: (``ligand_genes``, ``receptor_genes``: tuples of :class:`Gene`; ``antagonist_genes``: those of
+#: the extracellular antagonists that sequester the ligand) for the tool exports.
+Row = dict[str, Any]
 
 COLUMNS = [
     "ligand_id",
@@ -79,6 +86,47 @@ def symbol(graph: Graph, entity: URIRef) -> str:
     return "_".join(sorted(str(graph.value(g, SKOS.notation)) for g in genes(graph, entity)))
 
 
+@dataclass(frozen=True)
+class Gene:
+    """One gene product of an interaction side, with the identifiers the analysis tools key on.
+
+    ``gene_id`` is the HGNC (human) or MGI (mouse) identifier; ``uniprot`` and ``ensembl`` are
+    empty when the release has no such cross-reference (mouse products have no UniProt entry in
+    cytoowl, human ones no Ensembl gene).
+    """
+
+    iri: str
+    symbol: str
+    name: str
+    gene_id: str
+    uniprot: str
+    ensembl: str
+    ncbi_gene: str
+
+
+def _xref(xrefs: list[str], prefix: str) -> str:
+    return next((x for x in sorted(xrefs) if x.startswith(prefix + ":")), "")
+
+
+def gene_records(graph: Graph, entity: URIRef) -> tuple[Gene, ...]:
+    """The gene products of ``entity`` (itself, or a complex's parts) in symbol order."""
+    out = []
+    for gene in genes(graph, entity):
+        xrefs = [str(x) for x in graph.objects(gene, OIO.hasDbXref)]
+        out.append(
+            Gene(
+                iri=curie(gene),
+                symbol=str(graph.value(gene, SKOS.notation)),
+                name=str(graph.value(gene, RDFS.label)),
+                gene_id=_xref(xrefs, "HGNC") or _xref(xrefs, "MGI"),
+                uniprot=_xref(xrefs, "UniProtKB").removeprefix("UniProtKB:"),
+                ensembl=_xref(xrefs, "ENSEMBL").removeprefix("ENSEMBL:"),
+                ncbi_gene=_xref(xrefs, "NCBIGene"),
+            )
+        )
+    return tuple(sorted(out, key=lambda g: g.symbol))
+
+
 def most_specific(graph: Graph, types: set[URIRef], roots: list[URIRef]) -> list[URIRef]:
     """Types under one of ``roots`` that no other such type is a subclass of."""
     under = {
@@ -115,9 +163,10 @@ def axiom_values(graph: Graph, s: URIRef, p: URIRef, o: URIRef, annotation: URIR
 
 def interaction_rows(
     graph: Graph, min_tier: str = DEFAULT_MIN_TIER, species: str = "human"
-) -> list[dict[str, str]]:
+) -> list[Row]:
     """One row per (ligand, receptor) of ``species`` graded at ``min_tier`` or better: its most
-    specific type (mouse rows also say whether they were seen in mouse or inferred)."""
+    specific type (mouse rows also say whether they were seen in mouse or inferred), and the
+    gene products of each side (``ligand_genes``, ``receptor_genes``)."""
     if min_tier not in TIERS:
         raise ValueError(f"unknown tier '{min_tier}' (one of: {', '.join(TIERS)})")
     if species not in SPECIES:
@@ -135,7 +184,7 @@ def interaction_rows(
         if tier not in kept:
             continue
         evidence = axiom_values(graph, ligand, prop, receptor, EVIDENCE_TYPE)  # type: ignore[arg-type]
-        row = {
+        row: Row = {
             "ligand_id": curie(ligand),  # type: ignore[arg-type]
             "ligand_label": str(graph.value(ligand, RDFS.label)),
             "ligand_symbol": symbol(graph, ligand),  # type: ignore[arg-type]
@@ -158,6 +207,13 @@ def interaction_rows(
             inferred = evidence == str(vocab.expand(ORTHOLOGY_INFERENCE))
             row["species_evidence"] = "inferred from orthology" if inferred else "observed in mouse"
             row["human_assertion"] = axiom_values(graph, ligand, prop, receptor, INFERRED_FROM)  # type: ignore[arg-type]
+        row["ligand_genes"] = gene_records(graph, ligand)  # type: ignore[arg-type]
+        row["receptor_genes"] = gene_records(graph, receptor)  # type: ignore[arg-type]
+        row["antagonist_genes"] = tuple(
+            g
+            for a in sorted(graph.objects(ligand, SEQUESTERED_BY))
+            for g in gene_records(graph, a)  # type: ignore[arg-type]
+        )
         rows.append(row)
     return rows
 
@@ -167,7 +223,9 @@ def interactions_tsv(graph: Graph, min_tier: str = DEFAULT_MIN_TIER, species: st
     the mouse interactome with ``species='mouse'``."""
     out = io.StringIO()
     columns = MOUSE_COLUMNS if species == "mouse" else COLUMNS
-    writer = csv.DictWriter(out, columns, delimiter="\t", lineterminator="\n")
+    writer = csv.DictWriter(
+        out, columns, delimiter="\t", lineterminator="\n", extrasaction="ignore"
+    )
     writer.writeheader()
     writer.writerows(interaction_rows(graph, min_tier, species))
     return out.getvalue()

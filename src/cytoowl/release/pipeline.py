@@ -7,6 +7,7 @@ release untouched. The same input gives byte-identical output.
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import tempfile
@@ -143,6 +144,39 @@ def build_release(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def check_new_version(version: str, current: str) -> None:
+    """A new release version is an ISO date later than the current one."""
+    try:
+        datetime.date.fromisoformat(version)
+    except ValueError:
+        raise BuildError(f"--release {version!r}: not a date (YYYY-MM-DD)") from None
+    if len(version) != len("YYYY-MM-DD") or version <= current:
+        raise BuildError(
+            f"--release {version}: must be a YYYY-MM-DD date later than the current "
+            f"version {current} (ontology/src/VERSION)"
+        )
+
+
+def release(
+    version: str,
+    source_dir: Path = paths.LAYOUT.source_dir,
+    out_dir: Path = paths.LAYOUT.ontology_dir,
+    step: Callable[[str], None] = lambda _: None,
+) -> BuildReport:
+    """Make release ``version``: stamp it in ``VERSION`` (so in the version IRIs and every
+    export's metadata), build, keep the release it replaces as ``previous/cytoowl.ttl`` and
+    write the notes against it. A failed build puts the old ``VERSION`` back."""
+    version_file = source_dir / "VERSION"
+    old = version_file.read_text()
+    check_new_version(version, old.strip())
+    version_file.write_text(version + "\n")
+    try:
+        return build_release(source_dir, out_dir, step)
+    except BaseException:
+        version_file.write_text(old)
+        raise
 
 
 def differing_files(

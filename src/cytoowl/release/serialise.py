@@ -6,6 +6,7 @@ The OBO file, OBO Graphs JSON, SSSOM, release notes and HTML reference have thei
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyoxigraph
@@ -14,6 +15,7 @@ from rdflib.namespace import DCTERMS
 
 from cytoowl import paths, vocab
 from cytoowl.release import diff, htmldoc, obo, obographs
+from cytoowl.release.exports import release_metadata
 from cytoowl.release.interactome import interactions_tsv
 from cytoowl.release.sssom import sssom_tsv
 
@@ -138,6 +140,17 @@ def write_sorted(
     pyoxigraph.serialize(sorted_triples(graph, header), str(path), fmt, prefixes=prefixes)
 
 
+def exports_metadata(files: paths.ReleaseFiles, version: str) -> str:
+    """``exports/metadata.json``: the release version, date and licence of the TSV exports."""
+    about = release_metadata("cytoowl interactome (TSV exports)", version)
+    about["files"] = {
+        files.interactions.name: "every tier but 'unconfirmed' (human)",
+        files.interactions_all.name: "every confidence tier (human)",
+        files.interactions_mouse.name: "mouse: observed in mouse or inferred from orthology",
+    }
+    return json.dumps(about, indent=2) + "\n"
+
+
 def serialise(graph: Graph, directory: Path, version: str, previous: Path | None) -> list[Path]:
     """Write every release file of DESIGN §4 into ``directory``; return them in ``all()`` order."""
     files = paths.ReleaseFiles(directory)
@@ -161,6 +174,7 @@ def serialise(graph: Graph, directory: Path, version: str, previous: Path | None
     files.interactions_mouse.write_text(
         interactions_tsv(graph, "unconfirmed", "mouse"), encoding="utf-8"
     )
+    files.exports_metadata.write_text(exports_metadata(files, version), encoding="utf-8")
     old = Graph().parse(previous, format="turtle") if previous else None
     files.notes.write_text(diff.release_notes(old, graph), encoding="utf-8")
     files.docs.write_text(htmldoc.reference_html(files.ttl), encoding="utf-8")

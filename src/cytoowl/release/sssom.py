@@ -26,8 +26,8 @@ from rdflib.namespace import SKOS
 
 from cytoowl import vocab
 
-GENE_PRODUCT_OF = URIRef(vocab.OBO + "RO_0002204")
-CAPABLE_OF = URIRef(vocab.OBO + "RO_0002215")
+GENE_PRODUCT_OF = URIRef(vocab.GENE_PRODUCT_OF)
+CAPABLE_OF = URIRef(vocab.CAPABLE_OF)
 MATCHES = tuple(SKOS[name] for name in vocab.SKOS_MATCHES)
 COLUMNS = [
     "subject_id",

@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.cors import CORSMiddleware
 
+from cytoowl import storelock
 from cytoowl.dataset import Example, Sources
 from cytoowl.serve.browse import browser as browse
 from cytoowl.serve.browse import routes as browse_routes
@@ -30,8 +31,11 @@ from cytoowl.serve.browse import site
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.http import health
 from cytoowl.serve.http.middleware import (
+    MAX_HEAD_BYTES,
     AccessLog,
     BodyLimit,
+    HeadLimitedHttpTools,
+    SecurityHeaders,
     flush_access_log,
     flush_access_log_often,
     logging_config,
@@ -195,6 +199,7 @@ def create_app(
         allow_headers=["*"],
         expose_headers=["X-SPARQL-Rows", "X-SPARQL-Row-Limit", "X-SPARQL-Truncated", "Warning"],
     )
+    app.add_middleware(SecurityHeaders)  # outside CORS and the limit: every answer has them
     app.add_middleware(AccessLog)
     return app
 
@@ -203,6 +208,10 @@ def run(settings: Settings) -> None:
     """Serve with uvicorn until interrupted."""
     import uvicorn
 
+    if settings.store_dir and not settings.store_url:  # one line now, not a traceback later
+        busy = storelock.holder(Path(settings.store_dir))
+        if busy is not None:
+            raise StartupError(busy)
     skip_logging_lookups()
     uvicorn.run(
         create_app(settings),
@@ -211,4 +220,6 @@ def run(settings: Settings) -> None:
         log_config=logging_config(),
         access_log=False,
         timeout_graceful_shutdown=5,  # then the lifespan kills the workers of running queries
+        http=HeadLimitedHttpTools,  # 431 past MAX_HEAD_BYTES of request head
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,  # the same, were h11 used
     )

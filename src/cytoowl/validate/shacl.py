@@ -25,7 +25,7 @@ import pyoxigraph
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from cytoowl import formats, paths, vocab
+from cytoowl import budgets, formats, paths, vocab
 from cytoowl.validate import engine as shacl_engine
 from cytoowl.validate.report import SH, Outcome, Result, curie, drop_results, results_of
 
@@ -103,10 +103,22 @@ def _syntax_message(name: str, body: bytes, fmt: pyoxigraph.RdfFormat, exc: Synt
     return f"{name}:1: {exc.msg}"
 
 
+def _within_budget(body: bytes, fmt: pyoxigraph.RdfFormat) -> None:
+    """The parser budgets of :mod:`cytoowl.budgets` for this syntax."""
+    if fmt == pyoxigraph.RdfFormat.RDF_XML:
+        budgets.check_rdf_xml(body)
+    elif fmt == pyoxigraph.RdfFormat.JSON_LD:
+        budgets.check_json_depth(body)
+
+
 def parse_bytes(body: bytes, fmt: pyoxigraph.RdfFormat, name: str, base_iri: str) -> Data:
     """One RDF document as :class:`Data`; :class:`InputError` naming ``name`` and the line."""
     if not body.strip():
         raise InputError(f"{name}:1: empty {'file' if body == b'' else 'document'}: no RDF triples")
+    try:
+        _within_budget(body, fmt)
+    except budgets.OverBudget as exc:
+        raise InputError(f"{name}: {exc}") from None
     seen = [0, 0]
     try:
         quads = pyoxigraph.parse(

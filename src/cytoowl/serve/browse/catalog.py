@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -38,13 +39,13 @@ RDF_TYPE = vocab.RDF + "type"
 SUBCLASS = vocab.RDFS + "subClassOf"
 SUBPROPERTY = vocab.RDFS + "subPropertyOf"
 LABEL = vocab.RDFS + "label"
-HAS_PART = vocab.OBO + "BFO_0000051"
+HAS_PART = vocab.HAS_PART
 #: The release's ``binds receptor``; a store without it is searched by that label (the key
 #: the build resolves relation names by), so fixtures and other datasets work too.
 BINDS_RECEPTOR = vocab.BINDS_RECEPTOR
 BINDS_RECEPTOR_LABEL = "binds receptor"
 #: The release's class of receptor complexes (a term with parts that a ligand binds is one too).
-RECEPTOR_COMPLEX = vocab.TERM_PREFIX + "0000032"
+RECEPTOR_COMPLEX = vocab.RECEPTOR_COMPLEX
 
 SYNONYM_SCOPES = {
     vocab.OIO + "hasExactSynonym": "exact",
@@ -105,7 +106,7 @@ _PREFIXES = "\n".join(
 
 
 def _iris(*iris: str) -> str:
-    return " ".join(f"<{i}>" for i in iris)
+    return vocab.sparql_iris(iris)  # parsed: a property IRI read from data cannot add SPARQL
 
 
 _TEXTS = [LABEL, vocab.DEFINITION, XREF, EXACT_MATCH, *SYNONYM_SCOPES]
@@ -307,21 +308,21 @@ class _Relation(Mapping[str, V], Generic[V]):
     known (as the defaultdicts it replaces)."""
 
     def __init__(
-        self, db: sqlite3.Connection, rel: str, key: str, value: str, make: Callable[[list], V]
+        self, catalog: Catalog, rel: str, key: str, value: str, make: Callable[[list], V]
     ) -> None:
-        self.db, self.rel, self.make = db, rel, make
+        self.catalog, self.rel, self.make = catalog, rel, make
         self._get = f"SELECT {value} FROM edge WHERE rel = ? AND {key} = ?"
         self._has = f"SELECT 1 FROM edge WHERE rel = ? AND {key} = ? LIMIT 1"
         self._keys = f"SELECT DISTINCT {key} FROM edge WHERE rel = ?"
 
     def __getitem__(self, key: str) -> V:
-        return self.make(self.db.execute(self._get, (self.rel, key)).fetchall())
+        return self.make(self.catalog.db.execute(self._get, (self.rel, key)).fetchall())
 
     def __contains__(self, key: object) -> bool:
-        return self.db.execute(self._has, (self.rel, key)).fetchone() is not None
+        return self.catalog.db.execute(self._has, (self.rel, key)).fetchone() is not None
 
     def __iter__(self) -> Iterator[str]:
-        return (k for (k,) in self.db.execute(self._keys, (self.rel,)))
+        return (k for (k,) in self.catalog.db.execute(self._keys, (self.rel,)))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -356,34 +357,58 @@ def _pairs(rows: list) -> list[tuple[str, str]]:
 
 
 class Catalog:
-    """Terms and the edges between them (named nodes only), read from the catalog file."""
+    """Terms and the edges between them (named nodes only), read from the catalog file.
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    A catalog opened from its file gives each thread its own read-only connection
+    (:attr:`db`), so search can run in worker threads beside the event loop; one built in
+    memory has a single connection.
+    """
+
+    def __init__(
+        self, db: sqlite3.Connection, connect: Callable[[], sqlite3.Connection] | None = None
+    ) -> None:
+        self._db, self._connect = db, connect
+        self._owner = threading.get_ident()
+        self._local = threading.local()
         self.terms = _Terms(self)
-        self.parents = _Relation(db, PARENT, "s", "o", _set)
-        self.children = _Relation(db, PARENT, "o", "s", _set)
-        self.types = _Relation(db, TYPE, "s", "o", _set)
-        self.members = _Relation(db, TYPE, "o", "s", _set)
+        self.parents = _Relation(self, PARENT, "s", "o", _set)
+        self.children = _Relation(self, PARENT, "o", "s", _set)
+        self.types = _Relation(self, TYPE, "s", "o", _set)
+        self.members = _Relation(self, TYPE, "o", "s", _set)
         self.parts = _Relation(
-            db, PART, "s", "o, p", lambda rows: [o for o, _ in sorted(rows, key=_part_order)]
+            self, PART, "s", "o, p", lambda rows: [o for o, _ in sorted(rows, key=_part_order)]
         )
         #: ligand -> [(property, receptor)] for ``binds receptor`` and its sub-properties.
-        self.binds = _Relation(db, BINDS, "s", "o, p", _pairs)
-        self.bound_by = _Relation(db, BINDS, "o", "s, p", _pairs)
+        self.binds = _Relation(self, BINDS, "s", "o, p", _pairs)
+        self.bound_by = _Relation(self, BINDS, "o", "s, p", _pairs)
         self.get = lru_cache(maxsize=TERM_CACHE)(self._read_term)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection (the one given, in the thread that made the catalog)."""
+        if self._connect is None or threading.get_ident() == self._owner:
+            return self._db
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+        return db
 
     @classmethod
     def open(cls, path: Path) -> Catalog:
-        """A read-only connection (the file never changes once built)."""
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-        return cls(db)
+        """Read-only connections (the file never changes once built)."""
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+
+        def connect() -> sqlite3.Connection:
+            return sqlite3.connect(uri, uri=True)
+
+        return cls(connect(), connect)
 
     @classmethod
     def empty(cls, index: Index) -> Catalog:
         """No terms (a store that could not be read), with every table ``build`` writes, so
         search finds nothing and pages still work."""
-        db = sqlite3.connect(":memory:")
+        # One connection for every thread: nothing writes to it after this.
+        db = sqlite3.connect(":memory:", check_same_thread=False)
         _write(db, lambda query, order: (), index)
         return cls(db)
 

@@ -74,9 +74,8 @@ def _text(x: float, y: float, text: str, cls: str = "", anchor: str = "middle") 
 
 
 def _link(catalog: Catalog, iri: str, body: str) -> str:
-    return (
-        f'<a href="{escape(page_href(iri))}"><title>{escape(catalog.name(iri))}</title>{body}</a>'
-    )
+    href, title = page_href(iri), f"<title>{escape(catalog.name(iri))}</title>"
+    return f'<a href="{escape(href)}">{title}{body}</a>' if href else f"<g>{title}{body}</g>"
 
 
 def _svg(width: float, height: float, body: list[str], label: str, ident: str) -> str:

@@ -176,10 +176,23 @@ def api_href(term: Term | str, relation: str | None = None) -> str:
     return f"{path}/{relation}" if relation else path
 
 
+#: the only schemes an IRI from data may link to (never ``javascript:``, ``data:`` ...)
+LINKABLE_SCHEMES = ("http://", "https://")
+
+
+def safe_href(href: str) -> str:
+    """``href`` when it is a path on this server or an http(s) IRI, else ``""`` (no link)."""
+    if href.startswith("/") and not href.startswith("//"):
+        return href
+    return href if href.lower().startswith(LINKABLE_SCHEMES) else ""
+
+
 def page_href(term: Term | str) -> str:
-    """Where a person reads about the term: its page here, or its own IRI elsewhere."""
+    """Where a person reads about the term: its page here, its own IRI when that is an
+    http(s) IRI, else ``""`` (no link). Every link made from data passes here: pages, the
+    tree, search, SVG diagrams and the search APIs."""
     iri = term if isinstance(term, str) else term.iri
-    return "/" + iri[len(vocab.BASE_IRI) :] if vocab.is_term(iri) else iri
+    return "/" + iri[len(vocab.BASE_IRI) :] if vocab.is_term(iri) else safe_href(iri)
 
 
 def term_json(h: Hierarchy, term: Term) -> dict:

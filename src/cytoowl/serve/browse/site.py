@@ -13,11 +13,13 @@ from typing import Protocol
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from cytoowl import formats, vocab
 from cytoowl.dataset import Sources
 from cytoowl.serve.browse import terms
 from cytoowl.serve.browse.browser import Browser, TermView, term_view
+from cytoowl.serve.browse.hierarchy import safe_href
 from cytoowl.serve.errors import plain_error
 from cytoowl.serve.protocol import (
     FORMAT_NAMES,
@@ -68,7 +70,15 @@ class SiteState(Protocol):
     async def get_browser(self) -> Browser | None: ...
 
 
+def anchor(href: str, label: str) -> Markup:
+    """``<a href>label</a>`` for a safe target (:func:`safe_href`), else the label as text."""
+    safe = safe_href(href)
+    return Markup('<a href="{}">{}</a>').format(safe, label) if safe else escape(label)
+
+
 def add_routes(app: FastAPI, state: SiteState, templates: Jinja2Templates) -> None:
+    templates.env.globals["anchor"] = anchor
+
     @app.get("/", response_class=HTMLResponse)
     async def landing(request: Request) -> Response:
         await state.get_stats()

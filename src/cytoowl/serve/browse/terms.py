@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from cytoowl import vocab
+from cytoowl.serve.browse.hierarchy import page_href
 from cytoowl.serve.protocol import ANSWER_PREFIXES
 from cytoowl.serve.store.base import Store
 
@@ -59,11 +60,6 @@ AXIOM_STRUCTURE = {
 }
 
 curie = vocab.curie
-
-
-def local_href(iri: str) -> str:
-    """Links to cytoowl terms stay on this server; other IRIs link out."""
-    return "/" + iri[len(vocab.BASE_IRI) :] if iri.startswith(vocab.TERM_PREFIX) else iri
 
 
 @dataclass
@@ -122,7 +118,7 @@ class _Labels:
         self.links: list[Link] = []
 
     def link(self, iri: str) -> Link:
-        made = Link(iri, curie(iri), local_href(iri))
+        made = Link(iri, curie(iri), page_href(iri))
         self.links.append(made)
         return made
 
@@ -134,7 +130,7 @@ class _Labels:
 
 def _xref(value: str) -> Link:
     expanded = vocab.CONVERTER.expand(value) if ":" in value else None
-    return Link(value, value, expanded or "")
+    return Link(value, value, page_href(expanded) if expanded else "")
 
 
 def _evidence(
@@ -247,7 +243,7 @@ def _place(
         page.xrefs.append(_xref(o.value))
     elif p.startswith(SKOS) and p[len(SKOS) :] in MATCHES and isinstance(o, NamedNode):
         kind = Link(p, MATCHES[p[len(SKOS) :]], p)
-        page.mappings.append(Relation(kind, Link(o.value, curie(o.value), o.value), why))
+        page.mappings.append(Relation(kind, Link(o.value, curie(o.value), page_href(o.value)), why))
     elif p == RDF + "type" and isinstance(o, NamedNode) and o.value.startswith(OWL):
         page.kinds.append(labels.link(o.value))
     elif p in (RDF + "type", RDFS + "subClassOf", RDFS + "subPropertyOf"):

@@ -1,6 +1,8 @@
-"""What every request passes through: the body limit and the structured access log.
+"""What every request passes through: the body limit, security headers and the access log.
 
-:class:`BodyLimit` answers 413 to bodies over the limit; :class:`AccessLog` writes one JSON
+:class:`BodyLimit` answers 413 to bodies over the limit; :class:`SecurityHeaders` puts a
+Content-Security-Policy and frame headers on every HTML answer and ``nosniff`` on every
+answer; :class:`AccessLog` writes one JSON
 line per request, buffered (:func:`logging_config`, given to uvicorn) and flushed at least
 once a second (:func:`flush_access_log_often`, a task of the app's lifespan).
 """
@@ -15,6 +17,7 @@ import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from cytoowl.serve.errors import plain_error
 
@@ -56,6 +59,103 @@ class BodyLimit:
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = plain_error(413, f"request body larger than the limit of {self.limit} bytes")
         await response(scope, receive, send)
+
+
+#: Every HTML answer: scripts only from this server's files (no inline script, no eval), no
+#: plugins, never framed, links and forms not redirected. Inline styles stay allowed: YASGUI
+#: (the query page) sets them; a style cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+_EVERY_ANSWER = [(b"x-content-type-options", b"nosniff")]
+_HTML_ANSWER = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """``nosniff`` on every answer; the CSP and frame headers on every HTML answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def secured_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                kind = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                headers += _EVERY_ANSWER
+                if kind.lower().startswith(b"text/html"):
+                    headers += _HTML_ANSWER
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, secured_send)
+
+
+#: Bytes of a request's head (request line and headers) read at most; 431 beyond. Browsers
+#: send under 2 KB; nginx's default buffers allow 32 KB.
+MAX_HEAD_BYTES = 32 * 1024
+LINGER_S = 2.0
+_TOO_LARGE = b"request header fields larger than the limit of %d bytes" % MAX_HEAD_BYTES
+
+
+class HeadLimitedHttpTools(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a cap on the request head: 431 and the connection
+    closed once ``MAX_HEAD_BYTES`` arrive before the headers end (uvicorn has no such
+    limit for httptools; it took a 50 MB header into memory). Subclassed because uvicorn
+    offers no hook between the socket and the parser."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_bytes = 0  # of the head being read (-1: refused)
+        self._in_head = True
+
+    def on_headers_complete(self) -> None:
+        self._in_head, self._head_bytes = False, 0
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._in_head, self._head_bytes = True, 0
+
+    def data_received(self, data: bytes) -> None:
+        if self._head_bytes < 0:  # refused: read and drop what is still coming
+            return
+        if self._in_head:  # count the head's part of the chunk before the parser sees it
+            end = data.find(b"\r\n\r\n")
+            self._head_bytes += len(data) if end < 0 else end + 4
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._refuse()
+                return
+        super().data_received(data)
+
+    def _refuse(self) -> None:
+        """431, then a lingering close: what the client still sends is read and dropped
+        for a moment (closing with unread bytes would reset the connection before the
+        client reads the answer)."""
+        self._head_bytes = -1
+        self.transport.write(
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+            b"content-type: text/plain; charset=utf-8\r\n"
+            b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_TOO_LARGE), _TOO_LARGE)
+        )
+        asyncio.get_running_loop().call_later(LINGER_S, self.transport.close)
 
 
 class AccessLog:

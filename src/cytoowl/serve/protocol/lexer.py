@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cytoowl import budgets
+
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 WS, COMMENT, STRING, IRI, VAR, WORD, NUMBER, PUNCT, ERROR = (
@@ -83,3 +85,17 @@ def tokens(text: str, significant: bool = True) -> Iterator[Token]:
         if not (significant and kind in (WS, COMMENT)):
             yield Token(kind, text[position:stop], position)
         position = stop
+
+
+def has_dataset_clause(query: str) -> bool:
+    """True when the query names its own dataset (``FROM`` or ``FROM NAMED``): the keyword
+    as a word, not inside a string, IRI, comment, variable or prefixed name."""
+    return any(t.kind == WORD and t.text.upper() == "FROM" for t in tokens(query))
+
+
+def check_nesting(text: str, what: str = "query") -> None:
+    """``OverBudget`` (:mod:`cytoowl.budgets`) if the groups, brackets and parentheses of a
+    SPARQL query (or a Turtle document: the same tokens) nest deeper than the parsers'
+    budget: the engine's parser recurses, and a query of 5,000 nested groups overflowed
+    its stack (signal 11)."""
+    budgets.check_nesting((t.text for t in tokens(text) if t.kind == PUNCT), what=what)

@@ -86,10 +86,17 @@ class _Range:
     media_range: str
 
 
+#: Ranges of an Accept header read at most (browsers send under 10); the rest is ignored,
+#: so negotiation costs a bounded time on the event loop.
+MAX_ACCEPT_RANGES = 64
+
+
 def parse_accept(header: str | None) -> list[_Range]:
-    """Media ranges of an Accept header with q-values; a missing header means ``*/*``."""
+    """Media ranges of an Accept header with q-values; a missing header means ``*/*``.
+    Only the first ``MAX_ACCEPT_RANGES`` ranges count."""
     ranges = []
-    for index, part in enumerate((header or "*/*").split(",")):
+    parts = (header or "*/*").split(",", MAX_ACCEPT_RANGES)[:MAX_ACCEPT_RANGES]
+    for index, part in enumerate(parts):
         media, _, params = part.strip().partition(";")
         media = media.strip().lower()
         if not media:

@@ -45,9 +45,16 @@
     input.setAttribute("aria-expanded", "true");
   }
 
+  // Only this server's paths and http(s) IRIs are followed, whatever a suggestion holds
+  // (the server sends no other links; this guards the page against one that did).
+  function safeHref(href) {
+    if (typeof href !== "string") return null;
+    return /^\/(?!\/)/.test(href) || /^https?:\/\//i.test(href) ? href : null;
+  }
+
   function go(index) {
     const s = items[index];
-    if (s) window.location.href = s.href;
+    if (s && safeHref(s.href)) window.location.href = safeHref(s.href);
   }
 
   async function fetchSuggestions() {

@@ -18,11 +18,17 @@ from typing import Any
 from pyoxigraph import NamedNode, Triple
 from pyoxigraph import Store as OxStore
 
-from cytoowl import dataset
+from cytoowl import dataset, storelock
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import QueryResult, is_bounded_lookup
 from cytoowl.serve.store.base import Node, QueryRequest, Store
-from cytoowl.serve.store.loader import FINGERPRINT, count_in_child, derived_in_child, load_in_child
+from cytoowl.serve.store.loader import (
+    FINGERPRINT,
+    StoreDirError,
+    count_in_child,
+    derived_in_child,
+    load_in_child,
+)
 from cytoowl.serve.store.readers import Build
 from cytoowl.serve.store.statistics import Stats
 from cytoowl.serve.workers.pool import PoolConfig, WorkerPool
@@ -48,6 +54,7 @@ class EmbeddedStore(Store):
         self._repairing: asyncio.Task[None] | None = None
         self._repair_lock = asyncio.Lock()
         self._stats: Stats | None = None
+        self._lock: storelock.StoreLock | None = None
 
     @property
     def pool(self) -> WorkerPool | None:
@@ -64,6 +71,11 @@ class EmbeddedStore(Store):
 
     async def start(self) -> None:
         log, started = logging.getLogger("cytoowl.serve"), time.monotonic()
+        if self.settings.store_dir:  # one writer per directory, for the server's lifetime
+            try:
+                self._lock = storelock.lock_store(self.directory, "cytoowl serve")
+            except storelock.LockError as busy:
+                raise StoreDirError(str(busy)) from None
         self._stats = await load_in_child(self.sources, self.directory)
         log.info("store at %s ready in %.1f s", self.directory, time.monotonic() - started)
         self._local = OxStore.read_only(str(self.directory))
@@ -116,6 +128,9 @@ class EmbeddedStore(Store):
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
         await super().close()
 
     def _job(self, request: QueryRequest) -> dict[str, Any]:

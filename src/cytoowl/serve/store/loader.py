@@ -76,7 +76,7 @@ def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
     graphs added by ``cytoowl load`` stay.
     """
     marker = directory / FINGERPRINT
-    fingerprint = sources.fingerprint()
+    fingerprint = _fingerprint(sources, directory)
     if marker.exists() and marker.read_text() == fingerprint:
         cached = _cached(directory)
         if cached is not None:
@@ -92,7 +92,7 @@ def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
     marker.unlink(missing_ok=True)
     (directory / STATS).unlink(missing_ok=True)
     for derived in directory.glob(DERIVED + "*"):
-        if derived.is_file() and derived.name not in (OWNED, FINGERPRINT):
+        if derived.is_file() and derived.name not in (OWNED, FINGERPRINT, dataset.LOAD_RECORD):
             derived.unlink()
     store = _emptied(directory)
     try:
@@ -110,6 +110,14 @@ def load_store(sources: dataset.Sources, directory: Path) -> statistics.Stats:
     gc.collect()  # close the read-write handle before read-only ones open
     marker.write_text(fingerprint)
     return stats
+
+
+def _fingerprint(sources: dataset.Sources, directory: Path) -> str:
+    """The served files and what `cytoowl load` added: a change to either reloads the
+    release graphs and drops the counts and derived files (the catalog)."""
+    record = directory / dataset.LOAD_RECORD
+    loaded = record.read_text() if record.is_file() else ""
+    return sources.fingerprint() + ("\n" + loaded if loaded else "")
 
 
 def _emptied(directory: Path) -> OxStore:

@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import hashlib
 import json
+import logging
 import re
 from itertools import islice
 from typing import Any
@@ -25,7 +26,8 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from cytoowl import dataset, engines
+from cytoowl import budgets, dataset, engines, vocab
+from cytoowl.budgets import OverBudget
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
@@ -36,6 +38,7 @@ from cytoowl.serve.protocol import (
     media_type,
     shape,
 )
+from cytoowl.serve.protocol.lexer import check_nesting
 from cytoowl.serve.store.base import (
     _ANNOTATED_SOURCE,
     _DESCRIBE,
@@ -45,7 +48,7 @@ from cytoowl.serve.store.base import (
     QueryRequest,
     Store,
 )
-from cytoowl.settings import Settings
+from cytoowl.settings import Settings, split_userinfo
 
 
 def _too_large(cap: int) -> str:
@@ -64,13 +67,22 @@ class RemoteStore(Store):
 
     def __init__(self, settings: Settings, url: str) -> None:
         super().__init__(settings)
-        self.url = url
+        self.url = split_userinfo(url)[0]  # (the settings took credentials out already)
         self.engine = engines.engine_for(url, settings.store_engine)
         self.graphs = (*dataset.GRAPHS, *settings.store_graphs)
+        # the results formats this engine is asked for (its Accept header)
+        self._result_formats = {
+            m: f for m, f in _RESULT_FORMATS.items() if m in self.engine.results_accept
+        }
         self._client: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
-        self._client = httpx.AsyncClient()
+        password = self.settings.store_read_password
+        user, secret = self.settings.store_read_user, password and password.get_secret_value()
+        warning = engines.plain_http_warning(self.url, user is not None)
+        if warning:
+            logging.getLogger("cytoowl.serve").warning(warning)
+        self._client = httpx.AsyncClient(auth=engines.auth_for(self.engine, user, secret))
 
     async def close(self) -> None:
         if self._client is not None:
@@ -83,6 +95,8 @@ class RemoteStore(Store):
         """(media type, body, headers) of the engine's answer, or ServeError."""
         assert self._client is not None, "store not started"
         given = request is not None and (request.default_graphs or request.named_graphs)
+        if given and request:
+            self._check_served(request)
         default = request.default_graphs if given and request else self.graphs
         named = request.named_graphs if given and request else self.graphs
         data = [("query", query)]
@@ -124,26 +138,56 @@ class RemoteStore(Store):
         if response.status_code != 200:
             raise ServeError(503, f"the remote store answered HTTP {response.status_code}: {text}")
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media not in (_GRAPH_FORMATS if graph_form else self._result_formats):
+            raise ServeError(
+                502,
+                f"the remote store answered in {media or 'no media type'}, which was not "
+                f"asked for ({accept}); not read",
+            )
         return media, bytes(body), dict(response.headers)
+
+    def _check_query(self, request: QueryRequest) -> None:
+        check_nesting(request.query)
+        check_service(request.query, self.settings.service_allowlist, request.base)
+
+    def _check_served(self, request: QueryRequest) -> None:
+        """403 for a protocol graph parameter naming a graph that is not served: it would
+        widen the dataset to the engine's other graphs (Virtuoso's system graphs)."""
+        for graph in (*request.default_graphs, *request.named_graphs):
+            if graph not in self.graphs:
+                raise ServeError(
+                    403,
+                    f"graph <{graph}> is not served here; the served graphs are "
+                    + ", ".join(f"<{g}>" for g in self.graphs),
+                )
 
     async def query(
         self, request: QueryRequest, timeout: float | None = None, lookup: bool = True
     ) -> QueryResult:
         try:
-            await asyncio.to_thread(
-                check_service, request.query, self.settings.service_allowlist, request.base
-            )
+            await asyncio.to_thread(self._check_query, request)
+        except OverBudget as e:
+            raise ServeError(400, f"query refused: {e}") from None
         except QueryRefused as e:
             raise ServeError(403, str(e)) from None
         media, body, headers = await self._post(request.query, request, timeout)
         return await self._in_thread(self._reshape, media, body, headers, request)
 
     def _parse(self, media: str, body: bytes) -> Any:
+        """The answer parsed, after the parser budgets (:mod:`cytoowl.budgets`): only the
+        formats asked for arrive here (see :meth:`_post`); JSON nested at most so deep, XML
+        without a DOCTYPE, Turtle with bounded nesting. (Raises OverBudget, a ValueError.)"""
         if media in _RESULT_FORMATS:
-            if media == _JSON and b'"bnode"' in body:
-                body = _valid_blank_nodes(body)
+            if media == _JSON:
+                budgets.check_json_depth(body)
+                if b'"bnode"' in body:
+                    body = _valid_blank_nodes(body)
+            elif media == _XML:
+                budgets.check_rdf_xml(body)
             return parse_query_results(body, _RESULT_FORMATS[media])
-        syntax = RdfFormat.from_media_type(media) or RdfFormat.N_TRIPLES
+        syntax = _GRAPH_FORMATS[media]
+        if syntax == RdfFormat.TURTLE:
+            check_nesting(body.decode("utf-8", "replace"), what="the remote store's answer")
         return parse(body, syntax)
 
     def _parse_all(self, media: str, body: bytes) -> list[Any] | ServeError:
@@ -219,7 +263,7 @@ class RemoteStore(Store):
         found: dict[str, str] = {}
         unique = list(dict.fromkeys(iris))
         for start in range(0, len(unique), _LABEL_BATCH):
-            values = " ".join(f"<{i}>" for i in unique[start : start + _LABEL_BATCH])
+            values = vocab.sparql_iris(unique[start : start + _LABEL_BATCH])
             rows = await self.select(
                 f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} "
                 f"?s <{RDFS_LABEL}> ?l }} GROUP BY ?s"
@@ -230,6 +274,7 @@ class RemoteStore(Store):
 
 _FORM = "application/x-www-form-urlencoded"
 _JSON = media_type(QueryResultsFormat.JSON)
+_XML = media_type(QueryResultsFormat.XML)
 # Strings, IRIs and comments are skipped so a keyword inside them is not taken for the form.
 _FORM_TOKENS = re.compile(
     r'"""[\s\S]*?"""'
@@ -261,6 +306,7 @@ def _valid_blank_nodes(body: bytes) -> bytes:
     return json.dumps(data).encode()
 
 
+_GRAPH_FORMATS = {media_type(f): f for f in (RdfFormat.N_TRIPLES, RdfFormat.TURTLE)}
 _GRAPH_ACCEPT = f"{media_type(RdfFormat.N_TRIPLES)};q=0.8, {media_type(RdfFormat.TURTLE)};q=0.7"
 _RESULT_FORMATS = {
     media_type(f): f

@@ -1,9 +1,10 @@
 """How the server starts its child processes: query workers, validators, the loader, the
 counts and the catalog builder.
 
-:func:`launch` is the one way a child starts (``python -m MODULE``, the environment of
-:func:`child_env`: this source tree importable, small malloc arenas; stdin and stdout its
-channel). :func:`run_in_child` runs one module-level function in a fresh interpreter
+:func:`launch` is the one way a child starts (``python -P -m MODULE``: the working
+directory is not on its import path, so a ``json.py`` there cannot run inside a child; the
+environment of :func:`child_env`: this source tree importable, small malloc arenas; stdin
+and stdout its channel). :func:`run_in_child` runs one module-level function in a fresh interpreter
 (``python -m cytoowl.serve.workers.children``): its memory goes back to the system when it
 exits, it dies with the server, and it is killed when the awaiting task is cancelled. The
 call and its answer travel as pickles over the child's stdin and stdout, between processes
@@ -21,6 +22,7 @@ import contextlib
 import functools
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,15 +34,38 @@ T = TypeVar("T")
 _SRC = str(Path(__file__).resolve().parents[3])
 
 
+#: Signals by which a process dies of its own fault (the engine's, on the input it was given),
+#: not stopped from outside: retrying the same query or data would crash it again.
+CRASH_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE})
+
+
+def death_message(code: int | None, what: str) -> tuple[int, str]:
+    """(HTTP status, message) for a child that died while working on a ``what`` ("query",
+    "data"): a crash is the engine failing on this input (500, do not retry); anything else
+    (SIGKILL from outside, a clean exit) may be retried (503)."""
+    if code is not None and code < 0 and -code in CRASH_SIGNALS:
+        name = signal.Signals(-code).name
+        return 500, (
+            f"the engine could not process this {what} (its process crashed with {name}); "
+            f"the same {what} would crash it again: change it"
+        )
+    if code is not None and code < 0:
+        return 503, f"the process working on this {what} was killed by signal {-code}; retry"
+    return 503, f"the process working on this {what} exited (status {code}) before answering"
+
+
 class ChildError(Exception):
     """A child process exited without answering (killed, crashed)."""
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """The environment of a child: this cytoowl importable, fewer malloc arenas."""
+    """The environment of a child: this cytoowl importable, fewer malloc arenas.
+
+    ``PYTHONPATH`` keeps no empty entry: Python reads one as the working directory."""
+    given = os.environ.get("PYTHONPATH", "").split(os.pathsep)
     return {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([_SRC, os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join([_SRC, *(entry for entry in given if entry)]),
         "MALLOC_ARENA_MAX": "2",  # fewer malloc arenas: less address space per thread
         **extra,
     }
@@ -59,7 +84,7 @@ async def launch(
     line_limit: int = 2**16,
     **env: str,
 ) -> asyncio.subprocess.Process:
-    """``python -m module *args`` as a child of the server, ``env`` added to its environment.
+    """``python -P -m module *args`` as a child of the server, ``env`` added to its environment.
 
     stdin and stdout are pipes (the channel); stderr is piped when ``stderr`` (kept for the
     messages of a child that may die), else shared with the server's log. ``memory_mb``
@@ -69,6 +94,7 @@ async def launch(
     """
     return await asyncio.create_subprocess_exec(
         sys.executable,
+        "-P",  # safe path: neither the working directory nor '' first on sys.path
         "-m",
         module,
         *args,

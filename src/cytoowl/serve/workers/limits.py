@@ -15,13 +15,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import os
 import resource
-import signal
 import sys
 from typing import BinaryIO
+
+from cytoowl.processes import die_with_parent
+
+__all__ = ["answer_channel", "die_with_parent", "isolate_network", "limit_memory"]
 
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
@@ -52,15 +54,6 @@ def limit_memory(megabytes: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when the server dies (else a runaway query or a
-    half-done load would go on as an orphan, holding the store's lock)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() == 1:  # the server died before we asked
-        sys.exit(0)
 
 
 def answer_channel() -> BinaryIO:

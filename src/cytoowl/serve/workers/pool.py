@@ -21,7 +21,7 @@ from typing import Any
 
 from cytoowl.serve.errors import ServeError
 from cytoowl.serve.workers import frames
-from cytoowl.serve.workers.children import launch
+from cytoowl.serve.workers.children import death_message, launch
 
 log = logging.getLogger("cytoowl.serve.workers.pool")
 
@@ -199,8 +199,7 @@ class WorkerPool:
                 "the query ran out of memory (limit "
                 f"{self.config.memory_mb} MiB per query worker); narrow it",
             )
-        how = f"was killed by signal {-code}" if code is not None and code < 0 else "died"
-        return ServeError(503, f"the query worker {how}; the query was not answered, retry")
+        return ServeError(*death_message(code, "query"))
 
     async def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
         """Run a job; 503 if no worker frees up in time, 504 if the query overruns."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Store
 
+from cytoowl.budgets import OverBudget
 from cytoowl.serve.protocol import (
     AnswerTooLarge,
     Formats,
@@ -26,6 +27,7 @@ from cytoowl.serve.protocol import (
     check_service,
     shape,
 )
+from cytoowl.serve.protocol.lexer import check_nesting, has_dataset_clause
 from cytoowl.serve.protocol.results import UNLIMITED
 from cytoowl.serve.workers.frames import read_frame, write_frame
 from cytoowl.serve.workers.limits import (
@@ -67,13 +69,18 @@ def execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> tu
 def _execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> tuple[dict, bytes]:
     base = job.get("base")
     try:
+        check_nesting(job["query"])
         check_service(job["query"], allowlist, base)
         default = [NamedNode(g) for g in job.get("default_graphs") or []]
         named = [NamedNode(g) for g in job.get("named_graphs") or []]
+        # The union of all graphs is the default graph unless the protocol's graph
+        # parameters or the query's own FROM / FROM NAMED give the dataset (the union
+        # option would override FROM: `FROM <http://nonexistent/>` counted every triple).
+        union = not (default or named or has_dataset_clause(job["query"]))
         results = store.query(
             job["query"],
             base_iri=base,
-            use_default_graph_as_union=not default,
+            use_default_graph_as_union=union,
             default_graph=default or None,
             named_graphs=named or None,
         )
@@ -86,6 +93,8 @@ def _execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> t
         )
     except SyntaxError as e:
         return _error(400, f"query syntax error: {e}")
+    except OverBudget as e:
+        return _error(400, f"query refused: {e}")
     except QueryRefused as e:
         return _error(403, str(e))
     except NotAcceptable as e:

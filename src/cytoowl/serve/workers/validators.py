@@ -14,13 +14,16 @@ import asyncio
 import collections
 import contextlib
 import json
+import signal
 from typing import Any
 
 from cytoowl.serve.errors import ServeError
-from cytoowl.serve.workers.children import launch
+from cytoowl.serve.workers.children import death_message, launch
 from cytoowl.settings import Settings
 
 SLOTS = 2
+#: What a child says on stderr when its memory cap stopped it (Python, the dynamic loader).
+_OUT_OF_MEMORY = ("MemoryError", "failed to map segment", "Cannot allocate memory")
 #: Lines of a validator's stderr kept for the message when it dies.
 STDERR_LINES = 20
 #: The longest line a validator answers (a report of every result, as Turtle and JSON-LD).
@@ -71,18 +74,18 @@ class _Validator:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.process.stdout.read(), 2)
 
-    async def death(self, memory_mb: int) -> str:
-        """Why the process ended, in its own words (the last line it wrote to stderr)."""
+    async def death(self, memory_mb: int) -> tuple[int, str]:
+        """(status, why the process ended): a crash or a kill (:func:`death_message`), with
+        the last line it wrote to stderr, and the memory limit when it ran out of memory."""
         await self.stop()
         code = self.process.returncode
-        how = f"was killed by signal {-code}" if code and code < 0 else f"exited (status {code})"
+        status, message = death_message(code, "data")
         said = next((line for line in reversed(self.stderr) if line.strip()), "")
-        message = f"the validation process {how}"
         if said:
-            message += f": {said[:300]}"
-        if memory_mb:
-            message += f" (memory limit {memory_mb} MiB a process: --worker-memory)"
-        return message
+            message += f" ({said[:300]})"
+        if memory_mb and (code == -signal.SIGABRT or any(w in said for w in _OUT_OF_MEMORY)):
+            message += f"; it needed more than {memory_mb} MiB (--worker-memory)"
+        return status, message
 
 
 class Validators:
@@ -143,8 +146,8 @@ class Validators:
             ) from None
         except (EOFError, ConnectionError, ValueError):
             assert validator is not None
-            message = await validator.death(self.settings.worker_memory_mb)
-            raise ServeError(503, message + "; the data was not validated") from None
+            status, message = await validator.death(self.settings.worker_memory_mb)
+            raise ServeError(status, message) from None
         except BaseException:  # cancelled (client gone, shutdown): the process is mid-job
             if validator is not None:
                 await asyncio.shield(validator.stop())
