@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -25,59 +26,55 @@ from cytoowl.serve.store.embedded import EmbeddedStore
 from cytoowl.serve.store.loader import FINGERPRINT, StoreDirError
 from cytoowl.settings import Settings
 from server_fixtures import FIXTURE, FIXTURE_ROOT, free_port
-from tools import skip_or_fail
+from tools import run_cli, skip_or_fail
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ontologies"
 CL_TTL = FIXTURES / "cl-subset.ttl"
 CL_GRAPH = "http://purl.obolibrary.org/obo/cl.owl"
 
 
-def test_a_second_lock_names_the_holder(tmp_path: Path) -> None:
-    held = storelock.lock_store(tmp_path / "store", "cytoowl serve")
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[Path]:
+    """A store directory that 'cytoowl serve' (this process) holds the lock on."""
+    lock = storelock.lock_store(tmp_path / "store", "cytoowl serve")
     try:
-        with pytest.raises(storelock.StoreBusy, match=f"cytoowl serve \\(pid {os.getpid()}\\)"):
-            storelock.lock_store(tmp_path / "store", "cytoowl load")
+        yield tmp_path / "store"
     finally:
-        held.release()
-    storelock.lock_store(tmp_path / "store", "cytoowl load").release()  # free again
+        lock.release()
 
 
-def test_the_lock_is_not_inside_the_store_directory(tmp_path: Path) -> None:
+def test_a_second_lock_names_the_holder(held: Path) -> None:
+    with pytest.raises(storelock.StoreBusy, match=f"cytoowl serve \\(pid {os.getpid()}\\)"):
+        storelock.lock_store(held, "cytoowl load")
+
+
+def test_a_released_lock_is_free_again(tmp_path: Path) -> None:
+    storelock.lock_store(tmp_path / "store", "cytoowl serve").release()
+    storelock.lock_store(tmp_path / "store", "cytoowl load").release()
+
+
+def test_the_lock_is_not_inside_the_store_directory(held: Path) -> None:
     """The loader empties the directory and refuses one that holds foreign files."""
-    held = storelock.lock_store(tmp_path / "store", "cytoowl serve")
-    try:
-        assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
-    finally:
-        held.release()
+    assert not held.exists() or not any(held.iterdir())
 
 
-def test_load_refuses_while_a_server_holds_the_directory(tmp_path: Path) -> None:
-    directory = tmp_path / "store"
-    held = storelock.lock_store(directory, "cytoowl serve")
-    try:
-        with pytest.raises(LoadError, match="in use by cytoowl serve"):
-            load(directory, [rdf_file(CL_TTL)], CL_GRAPH)
-        answer = CliRunner().invoke(
-            app, ["load", "--data-dir", str(directory), "--graph", CL_GRAPH, str(CL_TTL)]
-        )
-        assert answer.exit_code == 1 and "in use by cytoowl serve" in answer.output
-        assert len(answer.output.strip().splitlines()) == 1
-    finally:
-        held.release()
+def test_load_refuses_while_a_server_holds_the_directory(held: Path) -> None:
+    with pytest.raises(LoadError, match="in use by cytoowl serve"):
+        load(held, [rdf_file(CL_TTL)], CL_GRAPH)
+    answer = CliRunner().invoke(
+        app, ["load", "--data-dir", str(held), "--graph", CL_GRAPH, str(CL_TTL)]
+    )
+    assert answer.exit_code == 1 and "in use by cytoowl serve" in answer.output
+    assert len(answer.output.strip().splitlines()) == 1
 
 
-def test_cli_serve_refuses_a_directory_in_use_in_one_line(tmp_path: Path) -> None:
-    directory = tmp_path / "store"
-    held = storelock.lock_store(directory, "cytoowl serve")
-    try:
-        command = [sys.executable, "-m", "cytoowl.cli", "serve", "--store-dir", str(directory)]
-        command += ["--port", str(free_port()), "--root", str(FIXTURE_ROOT)]
-        answer = subprocess.run(command, capture_output=True, text=True, timeout=120)
-        assert answer.returncode == 2, answer.stderr
-        assert "in use by cytoowl serve" in answer.stderr
-        assert len(answer.stderr.strip().splitlines()) == 1
-    finally:
-        held.release()
+def test_cli_serve_refuses_a_directory_in_use_in_one_line(held: Path) -> None:
+    answer = run_cli(
+        "serve", "--store-dir", str(held), "--port", str(free_port()), "--root", str(FIXTURE_ROOT)
+    )
+    assert answer.returncode == 2, answer.stderr
+    assert "in use by cytoowl serve" in answer.stderr
+    assert len(answer.stderr.strip().splitlines()) == 1
 
 
 def test_a_second_server_on_the_directory_refuses_and_leaves_the_first_intact(
