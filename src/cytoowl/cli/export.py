@@ -13,7 +13,9 @@ def export(
     tool: str = typer.Argument(
         ..., help="cellphonedb, liana, cellchat, nichenet, omnipath, genes, or all."
     ),
-    out: Path = typer.Option(None, "--out", "-o", help="Directory [cytoowl-TOOL-SPECIES]."),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Directory (default: cytoowl-TOOL-SPECIES)."
+    ),
     species: str = typer.Option("human", "--species", help="human or mouse."),
     min_tier: str = typer.Option(
         "several resources",
@@ -26,7 +28,9 @@ def export(
         help="Comma-separated kinds (agonist, antagonist, co-receptor, decoy, no-signalling, "
         "latent-activation, binding) or 'all'.",
     ),
-    release: Path = typer.Option(None, "--release", help="Release Turtle [ontology/cytoowl.ttl]."),
+    release: Path = typer.Option(
+        None, "--release", help="Release Turtle (default: ontology/cytoowl.ttl)."
+    ),
 ) -> None:
     """Write the files TOOL reads (and metadata.json: version, date, licence, selection)."""
     from cytoowl.release import exports
