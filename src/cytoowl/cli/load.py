@@ -12,7 +12,9 @@ from cytoowl.cli.common import console, graph_or_exit, settings_or_exit
 
 def load(
     files: list[Path] = typer.Argument(..., help="RDF/XML, Turtle, N-Triples (each also .gz)."),
-    graph: str = typer.Option(None, "--graph", help="Graph IRI [the first file's file: URI]."),
+    graph: str = typer.Option(
+        None, "--graph", help="Graph IRI (default: the first file's file: URI)."
+    ),
     data_dir: str = typer.Option(
         None, "--data-dir", "--store-dir", help="Store directory (`cytoowl serve --store-dir`)."
     ),
