@@ -161,16 +161,21 @@ def axiom_values(graph: Graph, s: URIRef, p: URIRef, o: URIRef, annotation: URIR
     return ";".join(sorted(found))
 
 
+def check_selection(min_tier: str, species: str) -> None:
+    """``ValueError`` naming an unknown tier or species and the known ones."""
+    if min_tier not in TIERS:
+        raise ValueError(f"unknown tier '{min_tier}' (one of: {', '.join(TIERS)})")
+    if species not in SPECIES:
+        raise ValueError(f"unknown species '{species}' (one of: {', '.join(SPECIES)})")
+
+
 def interaction_rows(
     graph: Graph, min_tier: str = DEFAULT_MIN_TIER, species: str = "human"
 ) -> list[Row]:
     """One row per (ligand, receptor) of ``species`` graded at ``min_tier`` or better: its most
     specific type (mouse rows also say whether they were seen in mouse or inferred), and the
     gene products of each side (``ligand_genes``, ``receptor_genes``)."""
-    if min_tier not in TIERS:
-        raise ValueError(f"unknown tier '{min_tier}' (one of: {', '.join(TIERS)})")
-    if species not in SPECIES:
-        raise ValueError(f"unknown species '{species}' (one of: {', '.join(SPECIES)})")
+    check_selection(min_tier, species)
     taxon = SPECIES[species]
     kept = set(TIERS[: TIERS.index(min_tier) + 1])
     specific = interaction_types(graph) - {BINDS_RECEPTOR}

@@ -27,7 +27,12 @@ from cytoowl.release.exports.table import (
     kind_labels,
     select,
 )
-from cytoowl.release.interactome import DEFAULT_MIN_TIER, SPECIES, Row, interaction_rows
+from cytoowl.release.interactome import (
+    DEFAULT_MIN_TIER,
+    Row,
+    check_selection,
+    interaction_rows,
+)
 
 __all__ = [
     "KINDS",
@@ -81,12 +86,10 @@ def check_options(
     """Raise :class:`ExportError` naming the first unknown tool, species, tier or kind."""
     if tool not in TOOLS:
         raise ExportError(f"unknown tool '{tool}' (one of: {', '.join(TOOLS)})")
-    if species not in SPECIES:
-        raise ExportError(f"unknown species '{species}' (one of: {', '.join(SPECIES)})")
-    from cytoowl.build.interactions import TIERS
-
-    if min_tier not in TIERS:
-        raise ExportError(f"unknown tier '{min_tier}' (one of: {', '.join(TIERS)})")
+    try:
+        check_selection(min_tier, species)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
     kind_labels(kinds)
 
 
