@@ -4,8 +4,11 @@ the OLS shape with paging, and every parameter is bounded before any work is don
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
+import os
 import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -372,3 +375,25 @@ def test_a_catalog_that_cannot_be_read_leaves_search_unavailable_not_broken(monk
         assert ready.status_code == 200 and ready.json()["status"] == "ready"
         assert ready.json()["search"] == "unavailable"
         assert "the store is down" in ready.json()["search_detail"]
+
+
+def _open_catalog_files() -> set[str]:
+    """This process's descriptors open on a catalog file (deleted ones too)."""
+    found = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):  # the descriptor listing itself is gone
+            if search.CATALOG_FILE in os.readlink(fd):
+                found.add(fd.name)
+    return found
+
+
+def test_a_stopped_server_leaves_no_catalog_connection_open() -> None:
+    # The search threads belong to the module and outlive the app: before Catalog.close(),
+    # each kept its connection to the (deleted) catalog of every app it had served.
+    before = _open_catalog_files()
+    with app_client() as client:
+        for word in ("interleukin", "IL2", "receptor", "gamma"):
+            assert client.get("/api/suggest", params={"q": word}).status_code == 200
+        opened = _open_catalog_files() - before
+        assert len(opened) >= 2, "the event loop's and a search thread's connections"
+    assert not (_open_catalog_files() & opened)

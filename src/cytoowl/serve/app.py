@@ -176,6 +176,8 @@ def create_app(
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+            if state.browser is not None:
+                state.browser.close()
             await state.validators.close()
             await state.store.close()
 

@@ -51,6 +51,10 @@ class Browser:
         """Nothing to search or browse: the store's catalog could not be read (``problem``)."""
         return cls(search.empty_catalog(), problem)
 
+    def close(self) -> None:
+        """Close the catalog's connections (the server stopping)."""
+        self.catalog.close()
+
     def resolve(self, text: str) -> Term | None:
         """A term by CURIE (``CYTO:0001140``), short form (``CYTO_0001140``) or IRI."""
         text = text.strip()

@@ -361,7 +361,8 @@ class Catalog:
 
     A catalog opened from its file gives each thread its own read-only connection
     (:attr:`db`), so search can run in worker threads beside the event loop; one built in
-    memory has a single connection.
+    memory has a single connection. :meth:`close` closes them all (the search threads
+    outlive a server: they belong to the module).
     """
 
     def __init__(
@@ -370,6 +371,8 @@ class Catalog:
         self._db, self._connect = db, connect
         self._owner = threading.get_ident()
         self._local = threading.local()
+        self._opened = [db]  # every thread's connection, for close()
+        self._lock = threading.Lock()
         self.terms = _Terms(self)
         self.parents = _Relation(self, PARENT, "s", "o", _set)
         self.children = _Relation(self, PARENT, "o", "s", _set)
@@ -390,8 +393,20 @@ class Catalog:
             return self._db
         db = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = self._connect()
+            with self._lock:
+                if not self._opened:
+                    raise sqlite3.ProgrammingError("the catalog is closed")
+                db = self._local.db = self._connect()
+                self._opened.append(db)
         return db
+
+    def close(self) -> None:
+        """Close every thread's connection; the catalog answers nothing afterwards."""
+        with self._lock:
+            for db in self._opened:
+                db.close()
+            self._opened.clear()
+        self.get.cache_clear()
 
     @classmethod
     def open(cls, path: Path) -> Catalog:
@@ -399,7 +414,8 @@ class Catalog:
         uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
 
         def connect() -> sqlite3.Connection:
-            return sqlite3.connect(uri, uri=True)
+            # Used by one thread only; closed by close() from another (hence not checked).
+            return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
         return cls(connect(), connect)
 
