@@ -10,6 +10,7 @@ from rdflib import BNode, Graph
 from cytoowl import vocab
 from cytoowl.build import reason
 from cytoowl.build.assemble import stable_blank_nodes
+from cytoowl.release import htmldoc
 from cytoowl.release.pipeline import differing_files
 from owlapi_check import check_dl_profile
 from tools import CHECKOUT, require
@@ -84,3 +85,19 @@ def test_hermit_consistent_and_inferences_materialised(release_graph: Graph) -> 
 @pytest.mark.slow
 def test_committed_release_equals_fresh_build() -> None:
     assert differing_files() == [], "run `cytoowl build` and commit the release"
+
+
+def test_a_failing_pylode_names_the_file_and_its_error(tmp_path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n")  # no object
+    with htmldoc.ReferenceHtml(broken) as reference, pytest.raises(htmldoc.DocError) as caught:
+        reference.result()
+    assert str(broken) in str(caught.value) and "Bad syntax" in str(caught.value)
+
+
+def test_leaving_the_build_early_stops_pylode(tmp_path) -> None:
+    """pyLODE runs beside the rest of the build; a build that fails meanwhile kills it."""
+    with pytest.raises(RuntimeError), htmldoc.ReferenceHtml(CHECKOUT.release.ttl) as reference:
+        child = reference._proc
+        raise RuntimeError("a later step of the build failed")
+    assert child.poll() is not None

@@ -17,6 +17,8 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 _RUN = (
@@ -32,20 +34,45 @@ class DocError(RuntimeError):
     """pyLODE failed; the message has its last error lines."""
 
 
-def reference_html(ttl: Path, timeout_s: float = 300) -> str:
-    """The pyLODE (OntPub profile) page of the ontology in ``ttl``."""
-    package_root = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": path}
-    proc = subprocess.run(
-        [sys.executable, "-P", "-c", _RUN, str(ttl)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout_s,
-    )
-    if proc.returncode != 0:
-        raise DocError(f"pyLODE failed on {ttl}:\n{proc.stderr[-1500:]}")
-    names: dict[str, str] = {}
-    html = _BNODE.sub(lambda m: names.setdefault(m.group(0), f"b{len(names) + 1}"), proc.stdout)
-    return re.sub(r"[ \t]+\n", "\n", html)
+class ReferenceHtml:
+    """The pyLODE (OntPub profile) page of the ontology in ``ttl``, made in a child process
+    that starts at once, so the build writes its other files meanwhile; :meth:`result` waits
+    for the page. Use as a context manager: leaving it early kills the child."""
+
+    def __init__(self, ttl: Path, timeout_s: float = 300) -> None:
+        package_root = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))
+        env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": path}
+        self.ttl, self.timeout_s, self.started = ttl, timeout_s, time.monotonic()
+        # stderr to a file: a pipe nobody reads until the end could fill and stall the child.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
+        self._proc = subprocess.Popen(
+            [sys.executable, "-P", "-c", _RUN, str(ttl)],
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env=env,
+        )
+
+    def result(self) -> str:
+        """The page (blank node ids renumbered in order of appearance); :class:`DocError` if
+        pyLODE failed, :class:`subprocess.TimeoutExpired` past the timeout."""
+        left = max(self.timeout_s - (time.monotonic() - self.started), 0.001)
+        out, _ = self._proc.communicate(timeout=left)
+        if self._proc.returncode != 0:
+            self._stderr.seek(0)
+            error = self._stderr.read().decode("utf-8", "replace")
+            raise DocError(f"pyLODE failed on {self.ttl}:\n{error[-1500:]}")
+        names: dict[str, str] = {}
+        html = _BNODE.sub(
+            lambda m: names.setdefault(m.group(0), f"b{len(names) + 1}"), out.decode("utf-8")
+        )
+        return re.sub(r"[ \t]+\n", "\n", html)
+
+    def __enter__(self) -> ReferenceHtml:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._stderr.close()

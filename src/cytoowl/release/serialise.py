@@ -157,25 +157,26 @@ def serialise(graph: Graph, directory: Path, version: str, previous: Path | None
     files.sssom.parent.mkdir(parents=True, exist_ok=True)
     files.docs.parent.mkdir(parents=True, exist_ok=True)
     files.interactions.parent.mkdir(parents=True, exist_ok=True)
-    write_sorted(graph, files.owl, pyoxigraph.RdfFormat.RDF_XML)
     graph.serialize(files.ttl, format="turtle", encoding="utf-8")
-    write_sorted(graph, files.jsonld, pyoxigraph.RdfFormat.JSON_LD)
-    write_sorted(
-        base_graph(graph, version),
-        files.base,
-        pyoxigraph.RdfFormat.RDF_XML,
-        vocab.BASE_ONTOLOGY_IRI,
-    )
-    files.obo.write_text(obo.obo_document(graph, version), encoding="utf-8")
-    files.obographs.write_text(obographs.obographs_json(graph), encoding="utf-8")
-    files.sssom.write_text(sssom_tsv(graph, version), encoding="utf-8")
-    files.interactions.write_text(interactions_tsv(graph), encoding="utf-8")
-    files.interactions_all.write_text(interactions_tsv(graph, "unconfirmed"), encoding="utf-8")
-    files.interactions_mouse.write_text(
-        interactions_tsv(graph, "unconfirmed", "mouse"), encoding="utf-8"
-    )
-    files.exports_metadata.write_text(exports_metadata(files, version), encoding="utf-8")
-    old = Graph().parse(previous, format="turtle") if previous else None
-    files.notes.write_text(diff.release_notes(old, graph), encoding="utf-8")
-    files.docs.write_text(htmldoc.reference_html(files.ttl), encoding="utf-8")
+    with htmldoc.ReferenceHtml(files.ttl) as reference:  # pyLODE runs beside what follows
+        write_sorted(graph, files.owl, pyoxigraph.RdfFormat.RDF_XML)
+        write_sorted(graph, files.jsonld, pyoxigraph.RdfFormat.JSON_LD)
+        write_sorted(
+            base_graph(graph, version),
+            files.base,
+            pyoxigraph.RdfFormat.RDF_XML,
+            vocab.BASE_ONTOLOGY_IRI,
+        )
+        files.obo.write_text(obo.obo_document(graph, version), encoding="utf-8")
+        files.obographs.write_text(obographs.obographs_json(graph), encoding="utf-8")
+        files.sssom.write_text(sssom_tsv(graph, version), encoding="utf-8")
+        files.interactions.write_text(interactions_tsv(graph), encoding="utf-8")
+        files.interactions_all.write_text(interactions_tsv(graph, "unconfirmed"), encoding="utf-8")
+        files.interactions_mouse.write_text(
+            interactions_tsv(graph, "unconfirmed", "mouse"), encoding="utf-8"
+        )
+        files.exports_metadata.write_text(exports_metadata(files, version), encoding="utf-8")
+        old = Graph().parse(previous, format="turtle") if previous else None
+        files.notes.write_text(diff.release_notes(old, graph), encoding="utf-8")
+        files.docs.write_text(reference.result(), encoding="utf-8")
     return files.all()
