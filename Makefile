@@ -2,6 +2,10 @@
 # and `make test` (everything CI checks). Both create .venv and install what they need
 # (the `analysis` extra: LIANA and CellPhoneDB, run on the exports by tests/test_analysis_tools.py).
 PY ?= python3
+# pytest workers (pytest-xdist): 2 is what the suite was measured with on a 2-core machine;
+# JOBS=0 runs in this one process, JOBS=auto one worker per CPU.
+JOBS ?= 2
+PYTEST := pytest -q -n $(JOBS) --dist worksteal
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -41,12 +45,12 @@ lint: $(STAMP)
 
 test: system-deps assets $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts setup.py
-	$(BIN)/pytest -q
+	$(BIN)/$(PYTEST)
 
 # The loop while working: every test but the `slow` ones (fixed facts of the release and the
 # shapes proved again, browsers, engines, live servers, Java). `make test` runs them all.
 quick: $(STAMP)
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/$(PYTEST) -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache web/node_modules src/cytoowl/serve/static/vendor
