@@ -7,7 +7,14 @@ import random
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, Store, parse_query_results
 
-from cytoowl.serve.protocol.lookup import is_bounded_lookup, is_lookup_by_tokens, is_plain_lookup
+from cytoowl.serve.protocol.lexer import check_nesting, has_dataset_clause
+from cytoowl.serve.protocol.lookup import (
+    PLAIN,
+    is_bounded_lookup,
+    is_lookup_by_tokens,
+    is_plain_lookup,
+    lookup_spelling,
+)
 from cytoowl.serve.protocol.negotiation import choose_formats, negotiate
 from cytoowl.serve.protocol.results import shape_solutions, shape_triples
 from cytoowl.serve.protocol.service_policy import QueryRefused, check_service, service_allowed
@@ -155,6 +162,23 @@ def test_plain_lookup_spelling_is_never_wider_than_the_tokens() -> None:
             plain += 1
             assert is_lookup_by_tokens(query), query
     assert plain > 1_000  # the generator does reach the plain spelling
+
+
+def test_the_checks_a_plain_lookup_skips_find_nothing_in_one() -> None:
+    """The server answers a plain lookup without the SERVICE, FROM and nesting checks
+    (``execute(plain_lookup=True)``): on 30,000 near-lookups, each one the regular expression
+    accepts has no escape and passes all three, with nothing allow-listed."""
+    rng = random.Random(12)
+    plain = 0
+    for _ in range(30_000):
+        query = _near_lookup(rng)
+        if lookup_spelling(query) == PLAIN:
+            plain += 1
+            assert "\\" not in query, query
+            check_service(query, (), "http://127.0.0.1/sparql")
+            check_nesting(query)
+            assert not has_dataset_clause(query), query
+    assert plain > 1_000
 
 
 @pytest.mark.parametrize("variables", ["?p ?o", "*", "?o"])

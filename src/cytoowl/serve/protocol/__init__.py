@@ -6,7 +6,7 @@
 - :mod:`.results`: shaping results under the row cap.
 """
 
-from cytoowl.serve.protocol.lookup import is_bounded_lookup
+from cytoowl.serve.protocol.lookup import PLAIN, is_bounded_lookup, lookup_spelling
 from cytoowl.serve.protocol.negotiation import (
     BOOLEAN_TYPES,
     FORMAT_NAMES,
@@ -36,6 +36,7 @@ __all__ = [
     "FORMAT_NAMES",
     "GRAPH_TYPES",
     "HTML",
+    "PLAIN",
     "RDF_OFFERS",
     "RESULT_TYPES",
     "AnswerTooLarge",
@@ -47,6 +48,7 @@ __all__ = [
     "choose_formats",
     "content_type",
     "is_bounded_lookup",
+    "lookup_spelling",
     "media_type",
     "negotiate",
     "parse_accept",

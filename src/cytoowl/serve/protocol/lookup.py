@@ -43,9 +43,26 @@ def is_bounded_lookup(query: str) -> bool:
     Such a query is one index range scan that streams its rows, so with the row cap it
     costs at most ``row_limit`` rows and cannot run away: it may skip the worker hop.
     """
+    return lookup_spelling(query) is not None
+
+
+#: How a bounded lookup is spelt (:func:`lookup_spelling`).
+PLAIN, TOKENS = "plain", "tokens"
+
+
+def lookup_spelling(query: str) -> str | None:
+    """:data:`PLAIN` for a bounded lookup in the plain spelling, :data:`TOKENS` for one in
+    another spelling, None for anything else (see :func:`is_bounded_lookup`).
+
+    A plain lookup has no backslash, comment, string or prefixed name, and no word but
+    SELECT, WHERE and LIMIT, so there is no SERVICE, FROM or deep nesting to look for in it,
+    escaped or not: the query's other checks may be skipped for it, not for the others.
+    """
     if len(query) > MAX_LOOKUP_CHARS:
-        return False
-    return is_plain_lookup(query) or is_lookup_by_tokens(query)
+        return None
+    if is_plain_lookup(query):
+        return PLAIN
+    return TOKENS if is_lookup_by_tokens(query) else None
 
 
 def is_lookup_by_tokens(query: str) -> bool:

@@ -20,7 +20,7 @@ from pyoxigraph import Store as OxStore
 
 from cytoowl import dataset, storelock
 from cytoowl.serve.errors import ServeError
-from cytoowl.serve.protocol import QueryResult, is_bounded_lookup
+from cytoowl.serve.protocol import PLAIN, QueryResult, lookup_spelling
 from cytoowl.serve.store.base import Node, QueryRequest, Store
 from cytoowl.serve.store.loader import (
     FINGERPRINT,
@@ -146,16 +146,15 @@ class EmbeddedStore(Store):
         }
 
     def lookup(self, request: QueryRequest) -> QueryResult | None:
-        if (
-            self._local is None
-            or request.default_graphs
-            or request.named_graphs
-            or not is_bounded_lookup(request.query)
-        ):
+        if self._local is None or request.default_graphs or request.named_graphs:
+            return None
+        spelling = lookup_spelling(request.query)
+        if spelling is None:
             return None
         # In-process, see is_bounded_lookup: at most row_limit rows of one index scan.
         job = self._job(request)
-        return _result(*execute(self._local, job, self.settings.service_allowlist))
+        allowlist = self.settings.service_allowlist
+        return _result(*execute(self._local, job, allowlist, plain_lookup=spelling == PLAIN))
 
     async def query(
         self, request: QueryRequest, timeout: float | None = None, lookup: bool = True

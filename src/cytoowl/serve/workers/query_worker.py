@@ -45,10 +45,17 @@ def _error(status: int, message: str, retire: bool = False) -> tuple[dict[str, A
     return header, b""
 
 
-def execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> tuple[dict, bytes]:
-    """Run one job: the query with its dataset, shaped under the row and byte caps."""
+def execute(
+    store: Store, job: dict[str, Any], allowlist: tuple[str, ...], plain_lookup: bool = False
+) -> tuple[dict, bytes]:
+    """Run one job: the query with its dataset, shaped under the row and byte caps.
+
+    ``plain_lookup``: the query is a bounded lookup in its plain spelling
+    (:func:`~cytoowl.serve.protocol.lookup_spelling`), which has no SERVICE, FROM or nesting
+    to check (two token passes, a fifth of a lookup's time in the server).
+    """
     try:
-        return _execute(store, job, allowlist)
+        return _execute(store, job, allowlist, plain_lookup)
     except MemoryError:
         limit = job.get("memory_mb")
         return _error(
@@ -66,17 +73,20 @@ def execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> tu
         )
 
 
-def _execute(store: Store, job: dict[str, Any], allowlist: tuple[str, ...]) -> tuple[dict, bytes]:
+def _execute(
+    store: Store, job: dict[str, Any], allowlist: tuple[str, ...], plain_lookup: bool
+) -> tuple[dict, bytes]:
     base = job.get("base")
     try:
-        check_nesting(job["query"])
-        check_service(job["query"], allowlist, base)
+        if not plain_lookup:
+            check_nesting(job["query"])
+            check_service(job["query"], allowlist, base)
         default = [NamedNode(g) for g in job.get("default_graphs") or []]
         named = [NamedNode(g) for g in job.get("named_graphs") or []]
         # The union of all graphs is the default graph unless the protocol's graph
         # parameters or the query's own FROM / FROM NAMED give the dataset (the union
         # option would override FROM: `FROM <http://nonexistent/>` counted every triple).
-        union = not (default or named or has_dataset_clause(job["query"]))
+        union = not (default or named or (not plain_lookup and has_dataset_clause(job["query"])))
         results = store.query(
             job["query"],
             base_iri=base,
