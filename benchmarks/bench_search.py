@@ -21,7 +21,6 @@ import random
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import urllib.parse
@@ -32,6 +31,7 @@ from pathlib import Path
 from bench_server import (
     Cell,
     Server,
+    base_source,
     free_port,
     generate,
     load,
@@ -84,21 +84,6 @@ def generated_root(work: Path, triples: int, seed: int) -> tuple[Path, Callable]
     (root / "ontology").mkdir(parents=True, exist_ok=True)
     data = generate(root / "ontology" / "cytoowl.ttl", triples, seed)  # N-Triples is Turtle
     return root, lambda rng: search_terms(data, rng)
-
-
-def base_source(ref: str, work: Path) -> Path:
-    """``src/`` of ``ref``, unpacked from git (the checkout is not touched)."""
-    target = work / f"base-{ref}"
-    if not target.exists():
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True
-        ).stdout
-        target.mkdir(parents=True)
-        archive_path = work / "base.tar"
-        archive_path.write_bytes(archive)
-        with tarfile.open(archive_path) as tar:
-            tar.extractall(target, filter="data")
-    return target / "src"
 
 
 @contextmanager

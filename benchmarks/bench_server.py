@@ -21,6 +21,7 @@ Needs the ``bench`` extras (``pip install -e '.[bench]'``).
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import os
 import random
@@ -29,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -41,6 +43,7 @@ from pathlib import Path
 import psutil
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
 TERM = "https://w3id.org/cytoowl/CYTO_"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -74,6 +77,8 @@ class Dataset:
     path: Path
     classes: int
     individuals: int
+    #: The lookup subjects of a given file (``--data``); generated data looks up individuals.
+    subjects: list[str] = field(default_factory=list)
 
     def cls(self, i: int) -> str:
         return f"{TERM}{1000 + i:07d}"
@@ -143,7 +148,32 @@ def mix_query(data: Dataset, rng: random.Random) -> Query:
 
 
 def lookup_query(data: Dataset, rng: random.Random) -> Query:
-    return (f"SELECT ?p ?o WHERE {{ <{data.ind(rng.randrange(data.individuals))}> ?p ?o }}", JSON)
+    if data.subjects:
+        subject = rng.choice(data.subjects)
+    else:
+        subject = data.ind(rng.randrange(data.individuals))
+    return (f"SELECT ?p ?o WHERE {{ <{subject}> ?p ?o }}", JSON)
+
+
+def given(path: Path, work: Path) -> Dataset:
+    """A Turtle or N-Triples file (e.g. the release) as served by every server; its lookups
+    ask for its own terms (cytoowl IRIs that are subjects), in a fixed order."""
+    import pyoxigraph  # the bench extra's servers need it anyway
+
+    kind = pyoxigraph.RdfFormat.from_extension(path.suffix.lstrip("."))
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(path), format=kind)
+    subjects = sorted(
+        {
+            q.subject.value
+            for q in store.quads_for_pattern(None, None, None)
+            if isinstance(q.subject, pyoxigraph.NamedNode) and q.subject.value.startswith(TERM)
+        }
+    )
+    copy = work / f"data{path.suffix}"
+    if not copy.exists():
+        shutil.copyfile(path, copy)
+    return Dataset(copy, 0, 0, subjects)
 
 
 def search_terms(data: Dataset, rng: random.Random) -> str:
@@ -283,17 +313,43 @@ def wait_search(port: int, limit: float) -> None:
     raise RuntimeError("search not ready in time")
 
 
-def start_cytoowl(data: Dataset, work: Path) -> Server:
+def base_source(ref: str, work: Path) -> Path:
+    """``src/`` of the git ref ``ref``, unpacked into ``work`` (the checkout is not touched)."""
+    target = work / f"base-{ref}"
+    if not target.exists():
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True
+        ).stdout
+        target.mkdir(parents=True)
+        archive_path = work / "base.tar"
+        archive_path.write_bytes(archive)
+        with tarfile.open(archive_path) as tar:
+            tar.extractall(target, filter="data")
+    return target / "src"
+
+
+def start_cytoowl(data: Dataset, work: Path, ref: str | None = None) -> Server:
+    """``cytoowl serve`` with this checkout's code, or with the code of the git ref ``ref``
+    (its ``src/`` first on the path; server name ``cytoowl@ref``)."""
     root = work / "cytoowl-root"
     (root / "ontology").mkdir(parents=True, exist_ok=True)
     target = root / "ontology" / "cytoowl.ttl"  # N-Triples is Turtle
     if not target.exists():
         os.link(data.path, target)
     port = free_port()
-    env = {**os.environ, "CYTOOWL_ROOT": str(root), "CYTOOWL_STORE_DIR": str(work / "cy-store")}
-    cmd = [str(BIN / "cytoowl"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = Server("cytoowl", port, "/sparql", process)
+    name = f"cytoowl@{ref}" if ref else "cytoowl"
+    env = {
+        **os.environ,
+        "CYTOOWL_ROOT": str(root),
+        "CYTOOWL_STORE_DIR": str(work / f"store-{name}"),
+    }
+    if ref:
+        env["PYTHONPATH"] = str(base_source(ref, work))
+    cmd = [sys.executable, "-m", "cytoowl.cli", "serve", "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*cmd, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    server = Server(name, port, "/sparql", process)
     server.startup.pid = process.pid
     return server
 
@@ -332,7 +388,7 @@ def running(start: Callable[[Dataset, Path], Server], data: Dataset, work: Path)
         wait_ready(server.port, server.path, server.process, limit=1800)
         server.ready_s = time.monotonic() - started
         print(f"  {server.name} ready in {server.ready_s:.1f} s", flush=True)
-        if server.name == "cytoowl":  # its search index is built after it answers queries
+        if server.name.startswith("cytoowl"):  # its search index is built after it answers
             wait_search(server.port, limit=1800)
             server.search_s = time.monotonic() - started
             print(f"  {server.name} search ready in {server.search_s:.1f} s", flush=True)
@@ -447,11 +503,22 @@ def heavy_background(server: Server) -> Iterator[Cell]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="serve this Turtle/N-Triples file (e.g. ontology/cytoowl.ttl) instead of "
+        "generated data; only the lookup workloads (lookup, heavy) apply",
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--concurrency", default="1,4,8")
     parser.add_argument("--seconds", type=float, default=10.0, help="per measurement cell")
     parser.add_argument("--max-requests", type=int, default=20_000, help="per cell")
-    parser.add_argument("--servers", default="cytoowl,oxigraph,rdflib-endpoint")
+    parser.add_argument(
+        "--servers",
+        default="cytoowl,oxigraph,rdflib-endpoint",
+        help="also cytoowl@REF: cytoowl with the code of a git ref (e.g. cytoowl@HEAD~1)",
+    )
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument(
         "--workloads", default="mix,lookup,search,heavy", help="which of mix,lookup,search,heavy"
@@ -465,23 +532,29 @@ def main() -> None:
         "oxigraph": start_oxigraph,
         "rdflib-endpoint": start_rdflib,
     }
-    names = [n for n in args.servers.split(",") if n in starters]
+    names = [n for n in args.servers.split(",") if n.split("@")[0] in starters]
 
     started = time.monotonic()
-    data = generate(work / "data.nt", args.triples, args.seed)
-    lines = sum(1 for _ in data.path.open())
-    print(
-        f"dataset: {lines} triples ({data.classes} classes, {data.individuals} individuals) "
-        f"in {time.monotonic() - started:.1f} s",
-        flush=True,
-    )
+    if args.data is not None:
+        data = given(args.data, work)
+        print(f"dataset: {args.data} ({len(data.subjects)} cytoowl subjects to look up)")
+    else:
+        data = generate(work / "data.nt", args.triples, args.seed)
+        lines = sum(1 for _ in data.path.open())
+        print(
+            f"dataset: {lines} triples ({data.classes} classes, {data.individuals} "
+            f"individuals) in {time.monotonic() - started:.1f} s",
+            flush=True,
+        )
 
     results: dict[tuple[str, str, int], Cell] = {}
     peaks: dict[str, int] = {}
     for name in names:
         print(f"{name}:", flush=True)
-        with running(starters[name], data, work) as server:
-            search = suggest_call if name == "cytoowl" else search_query
+        kind, _, ref = name.partition("@")
+        start = functools.partial(start_cytoowl, ref=ref) if ref else starters[kind]
+        with running(start, data, work) as server:
+            search = suggest_call if name.startswith("cytoowl") else search_query
             workloads = [
                 ("mix", lambda r: mix_query(data, r)),
                 ("lookup", lambda r: lookup_query(data, r)),
@@ -489,6 +562,8 @@ def main() -> None:
             if name != "rdflib-endpoint":  # rdflib takes seconds per CONTAINS scan
                 workloads.append(("search", lambda r, s=search: s(data, r)))
             chosen = args.workloads.split(",")
+            if args.data is not None:  # mix and search ask for generated terms
+                chosen = [w for w in chosen if w in ("lookup", "heavy")]
             for workload, make in [w for w in workloads if w[0] in chosen]:
                 load(server, make, 2, 2, 200, args.seed)  # warm-up
                 for clients in levels:
