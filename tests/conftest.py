@@ -14,6 +14,23 @@ from rdflib import RDF, Graph, URIRef
 from server_fixtures import fixture_client, live_url, release_client, release_sources  # noqa: F401
 from tools import CHECKOUT
 
+#: The modules that take longest (``--durations``, session 9), run first and whole: under
+#: pytest-xdist (``make test``) a worker then steals the many short tests at the end, rather
+#: than both waiting for a long test that started late.
+LONGEST_FIRST = [
+    "test_shacl_engine.py",
+    "test_release_versions.py",
+    "test_release.py",
+    "test_validate.py",
+    "test_release_artefacts.py",
+    "test_shapes.py",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: modules whole
+
 
 @pytest.fixture(scope="session")
 def release_graph() -> Graph:
