@@ -7,12 +7,14 @@ import asyncio
 import contextlib
 import itertools
 import os
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from cytoowl.serve import app as app_module
 from cytoowl.serve.browse import browser as browse
 from cytoowl.serve.browse import catalog, search
 from cytoowl.serve.errors import ServeError
@@ -397,3 +399,39 @@ def test_a_stopped_server_leaves_no_catalog_connection_open() -> None:
         opened = _open_catalog_files() - before
         assert len(opened) >= 2, "the event loop's and a search thread's connections"
     assert not (_open_catalog_files() & opened)
+
+
+def test_a_store_loaded_anew_gets_a_new_catalog_and_the_old_one_is_closed(monkeypatch) -> None:
+    """The store directory vanishes under a running server: the store is loaded again, and
+    search moves to a catalog made from it (before: it kept reading the deleted file)."""
+    monkeypatch.setattr(app_module, "RETIRE_S", 0.2)
+    with app_client() as client:
+        state = client.app.state.cytoowl
+        assert client.get("/api/suggest", params={"q": "IL2"}).json()
+        old = state.browser
+        shutil.rmtree(state.store.directory)
+
+        def until(condition) -> None:
+            deadline = time.monotonic() + 60
+            while not condition():
+                assert time.monotonic() < deadline, "not within 60 s"
+                time.sleep(0.1)
+
+        # /ready starts the reload of the store
+        until(lambda: client.get("/ready").status_code == 200 and state.store.generation == 1)
+        until(
+            lambda: (
+                client.get("/api/suggest", params={"q": "IL2"}).json()
+                and (state.browser is not old)
+            )
+        )
+        assert client.get("/api/suggest", params={"q": "IL2"}).json()
+        until(lambda: not old.catalog._opened)  # retired, then closed
+        deleted = [fd for fd in _open_catalog_files() if "(deleted)" in _target(fd)]
+        assert not deleted, "a connection to the deleted catalog is still open"
+
+
+def _target(fd: str) -> str:
+    with contextlib.suppress(OSError):
+        return os.readlink(f"/proc/self/fd/{fd}")
+    return ""

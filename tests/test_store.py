@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -144,18 +146,20 @@ def test_busy_pool_answers_503() -> None:
     run(scenario())
 
 
+async def catalog_file(tmp_path: Path) -> Path:
+    """The catalog file of the fixture's store in ``tmp_path / "s"`` (made when missing)."""
+    store = EmbeddedStore(Settings(workers=1, store_dir=str(tmp_path / "s")), FIXTURE)
+    await store.start()
+    try:
+        return await store.derived_file(search.CATALOG_FILE, search.build_catalog, 60)
+    finally:
+        await store.close()
+
+
 def test_catalog_file_is_built_once_per_load(tmp_path: Path) -> None:
     """Built beside the data by a child process, reused on restart, dropped on reload."""
 
-    async def catalog_file() -> Path:
-        store = EmbeddedStore(Settings(workers=1, store_dir=str(tmp_path / "s")), FIXTURE)
-        await store.start()
-        try:
-            return await store.derived_file(search.CATALOG_FILE, search.build_catalog, 60)
-        finally:
-            await store.close()
-
-    path = run(catalog_file())
+    path = run(catalog_file(tmp_path))
     assert path == tmp_path / "s" / ".cytoowl-catalog-v3.sqlite"  # the name of old
     stamp = path.stat().st_mtime_ns
     found = Catalog.open(path)
@@ -163,10 +167,22 @@ def test_catalog_file_is_built_once_per_load(tmp_path: Path) -> None:
         "SELECT COUNT(*) FROM entry"
     ).fetchone()[0] > len(found.terms)
     found.db.close()
-    assert run(catalog_file()).stat().st_mtime_ns == stamp
+    assert run(catalog_file(tmp_path)).stat().st_mtime_ns == stamp
     (tmp_path / "s" / loader.FINGERPRINT).write_text("an older release")
     load_store(FIXTURE, tmp_path / "s")  # reloaded: the old catalog must not survive
     assert not path.exists()
+
+
+def test_a_thread_reads_a_catalog_whose_file_was_deleted(tmp_path: Path) -> None:
+    """A search thread that opens its connection after the file is gone (the store
+    directory vanished) shares the first one instead of failing."""
+
+    found = Catalog.open(run(catalog_file(tmp_path)))
+    shutil.rmtree(tmp_path / "s")
+    with ThreadPoolExecutor(1) as thread:
+        term = thread.submit(lambda: found._read_term(IL2)).result()
+    assert term is not None and term.label == "interleukin-2"
+    found.close()
 
 
 def test_outdated_store_of_cytoowl_graphs_alone_is_made_anew(tmp_path: Path) -> None:

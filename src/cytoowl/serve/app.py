@@ -53,6 +53,8 @@ HERE = Path(__file__).parent
 log = logging.getLogger("cytoowl.serve")
 #: How long a page waits for the counts made after start-up (seconds at 1M triples).
 STATS_WAIT_S = 5.0
+#: How long a replaced catalog stays open for the searches that took it before.
+RETIRE_S = 60.0
 
 
 @dataclass
@@ -69,6 +71,9 @@ class ServerState:
     examples: list[Example] = field(default_factory=list)
     browser: browse.Browser | None = None
     browser_task: asyncio.Task[None] | None = None
+    #: The store generation the catalog was made from, and catalogs replaced since.
+    browser_generation: int = 0
+    retired: list[browse.Browser] = field(default_factory=list)
     stats_task: asyncio.Task[None] | None = None
     validators: Validators = field(init=False)
 
@@ -100,19 +105,44 @@ class ServerState:
         if self.browser is None and self.browser_task is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self.browser_task), wait)
+        reloading = self.browser_task is not None and not self.browser_task.done()
+        if self.browser_generation != self.store.generation and not reloading:
+            # The store was loaded anew: a new catalog is made meanwhile, the old one serves.
+            timeout = max(self.settings.query_timeout_s, 300)
+            self.browser_task = asyncio.create_task(self.load_browser(timeout))
         return self.browser
 
     async def load_browser(self, timeout: float) -> None:
         if self.stats_task is not None:  # one scan of the store at a time (never raises)
             await asyncio.shield(self.stats_task)
+        generation = self.store.generation
         try:
-            self.browser = await browse.Browser.load(self.store, timeout)
+            browser = await browse.Browser.load(self.store, timeout)
         except ServeError as exc:  # e.g. a remote store down, or refusing deep pages
             log.warning("empty catalog: %s", exc.message)
-            self.browser = browse.Browser.empty(exc.message)
+            browser = browse.Browser.empty(exc.message)
         except Exception as exc:
             log.exception("the catalog of search and browse could not be built")
-            self.browser = browse.Browser.empty(f"{type(exc).__name__}: {exc}")
+            browser = browse.Browser.empty(f"{type(exc).__name__}: {exc}")
+        self.browser_generation = generation
+        if self.browser is not None and browser.problem is not None:
+            browser.close()  # a new catalog that failed: the old one keeps serving
+            return
+        if self.browser is not None:
+            self.retire(self.browser)
+        self.browser = browser
+
+    def retire(self, old: browse.Browser) -> None:
+        """Close a replaced catalog once the searches that took it are over (they are
+        bounded by the query time limit), or at shutdown."""
+        self.retired.append(old)
+
+        def close() -> None:
+            if old in self.retired:
+                self.retired.remove(old)
+                old.close()
+
+        asyncio.get_running_loop().call_later(RETIRE_S, close)
 
 
 class StartupError(Exception):
@@ -176,8 +206,9 @@ def create_app(
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
-            if state.browser is not None:
-                state.browser.close()
+            for browser in [state.browser, *state.retired]:
+                if browser is not None:
+                    browser.close()
             await state.validators.close()
             await state.store.close()
 

@@ -396,8 +396,15 @@ class Catalog:
             with self._lock:
                 if not self._opened:
                     raise sqlite3.ProgrammingError("the catalog is closed")
-                db = self._local.db = self._connect()
-                self._opened.append(db)
+                try:
+                    db = self._connect()
+                    self._opened.append(db)
+                except sqlite3.OperationalError:
+                    # The file is gone (its store directory vanished and is being loaded
+                    # again): share the first connection, which still reads it; SQLite
+                    # serialises a connection's use across threads (threadsafety 3).
+                    db = self._db
+                self._local.db = db
         return db
 
     def close(self) -> None:

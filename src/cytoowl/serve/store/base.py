@@ -60,6 +60,9 @@ class Store(ABC):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._catalog_dirs: list[Path] = []
+        #: How many times the data was loaded anew while serving (a store directory that
+        #: vanished): what was derived from it, the catalog, is made again.
+        self.generation = 0
 
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Prepare the store (load data, start workers)."""

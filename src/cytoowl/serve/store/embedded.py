@@ -100,6 +100,7 @@ class EmbeddedStore(Store):
             if not (self.directory / FINGERPRINT).exists():
                 self._stats = await load_in_child(self.sources, self.directory)
                 self._local = OxStore.read_only(str(self.directory))
+                self.generation += 1
 
     async def initial_statistics(self, timeout: float) -> Stats:
         # Read at load: the header, and the counts when an earlier start made them.
