@@ -7,12 +7,15 @@ component and severity. pySHACL is a test dependency only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
 import pytest
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.plugins.sparql import processor
+from rdflib.plugins.sparql.sparql import Query
 
 from cytoowl import vocab
 from cytoowl.validate import engine as shacl_engine
@@ -35,6 +38,28 @@ EXAMPLE = CHECKOUT.examples_dir / "cytokine-measurements.ttl"
 BIOLOGY = sorted((FIXTURES / "shapes_biology").glob("*.ru"))
 IL6 = URIRef(vocab.TERM_PREFIX + "0001140")
 Key = tuple[str, str, str, str]  # focus, path, component, severity
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prepared_queries() -> Iterator[None]:
+    """pySHACL hands rdflib each SPARQL constraint of the shapes as text on every validation,
+    and rdflib parses it again (pyparsing: ~60% of a small fixture's 0.75 s). Here a text is
+    parsed once and rdflib's prepared query reused, as ``rdflib.plugins.sparql.prepareQuery``
+    is meant to be (the bindings, such as ``$this``, still come with each evaluation)."""
+    original = processor.SPARQLProcessor.query
+    prepared: dict[tuple, Query] = {}
+
+    def query(self, text, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(text, str):
+            key = (text, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            if key not in prepared:
+                prepared[key] = processor.translateQuery(processor.parseQuery(text), base, initNs)
+            text = prepared[key]
+        return original(self, text, initBindings, initNs, base, DEBUG)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(processor.SPARQLProcessor, "query", query)
+        yield
 
 
 @pytest.fixture(scope="module")
