@@ -7,6 +7,7 @@ validation must give, as ``severity focus path component``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -78,9 +79,18 @@ def run(base: str, update: Path | None, tbox: Graph) -> Outcome:
 
 
 @pytest.fixture(scope="module")
-def bad_outcomes(tbox_graph: Graph) -> dict[Path, Outcome]:
-    """Every bad fixture validated once (shared by the per-fixture and coverage tests)."""
-    return {f: run(f.parent.name, f, tbox_graph) for f in BAD}
+def outcome_of(tbox_graph: Graph) -> Callable[[Path], Outcome]:
+    """A bad fixture's outcome, validated once per process when first asked for (shared by
+    the per-fixture and coverage tests): under pytest-xdist each worker validates only the
+    fixtures it runs, and the coverage test the rest."""
+    outcomes: dict[Path, Outcome] = {}
+
+    def outcome(fixture: Path) -> Outcome:
+        if fixture not in outcomes:
+            outcomes[fixture] = run(fixture.parent.name, fixture, tbox_graph)
+        return outcomes[fixture]
+
+    return outcome
 
 
 @pytest.mark.parametrize("base", BASES)
@@ -92,9 +102,9 @@ def test_good_fixture_conforms_without_any_result(base: str, tbox_graph: Graph) 
 @pytest.mark.slow  # every bad fixture of the shapes
 @pytest.mark.parametrize("fixture", BAD, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_bad_fixture_gives_exactly_the_expected_results(
-    fixture: Path, bad_outcomes: dict[Path, Outcome]
+    fixture: Path, outcome_of: Callable[[Path], Outcome]
 ) -> None:
-    outcome = bad_outcomes[fixture]
+    outcome = outcome_of(fixture)
     got = {(r.severity, r.focus, r.path, r.component) for r in outcome.results}
     assert got == expectations(fixture), outcome.text()
     assert all(r.message for r in outcome.results)
@@ -136,10 +146,10 @@ def declared_constraints(shapes: Graph) -> dict[tuple[str, str], Node]:
 
 @pytest.mark.slow  # every bad fixture of the shapes
 def test_every_constraint_has_a_bad_fixture(
-    shapes: Graph, bad_outcomes: dict[Path, Outcome]
+    shapes: Graph, outcome_of: Callable[[Path], Outcome]
 ) -> None:
     produced = set()
-    for report in (o.report for o in bad_outcomes.values()):
+    for report in (outcome_of(f).report for f in BAD):
         for r in report.subjects(RDF.type, SH.ValidationResult):
             shape = report.value(r, SH.sourceShape)
             key = (
