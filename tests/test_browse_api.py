@@ -401,6 +401,7 @@ def test_a_stopped_server_leaves_no_catalog_connection_open() -> None:
     assert not (_open_catalog_files() & opened)
 
 
+@pytest.mark.slow  # the store loaded twice, the catalog built twice
 def test_a_store_loaded_anew_gets_a_new_catalog_and_the_old_one_is_closed(monkeypatch) -> None:
     """The store directory vanishes under a running server: the store is loaded again, and
     search moves to a catalog made from it (before: it kept reading the deleted file)."""

@@ -87,6 +87,7 @@ def test_committed_release_equals_fresh_build() -> None:
     assert differing_files() == [], "run `cytoowl build` and commit the release"
 
 
+@pytest.mark.slow  # pyLODE in a child, as a build runs it
 def test_a_failing_pylode_names_the_file_and_its_error(tmp_path) -> None:
     broken = tmp_path / "broken.ttl"
     broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n")  # no object
@@ -95,6 +96,7 @@ def test_a_failing_pylode_names_the_file_and_its_error(tmp_path) -> None:
     assert str(broken) in str(caught.value) and "Bad syntax" in str(caught.value)
 
 
+@pytest.mark.slow  # pyLODE in a child, as a build runs it
 def test_leaving_the_build_early_stops_pylode(tmp_path) -> None:
     """pyLODE runs beside the rest of the build; a build that fails meanwhile kills it."""
     with pytest.raises(RuntimeError), htmldoc.ReferenceHtml(CHECKOUT.release.ttl) as reference:
