@@ -379,26 +379,28 @@ def test_a_catalog_that_cannot_be_read_leaves_search_unavailable_not_broken(monk
         assert "the store is down" in ready.json()["search_detail"]
 
 
-def _open_catalog_files() -> set[str]:
-    """This process's descriptors open on a catalog file (deleted ones too)."""
-    found = set()
+def _open_catalog_files() -> dict[str, str]:
+    """This process's descriptors open on a catalog file (deleted ones too): number -> what
+    it points at (`` (deleted)`` at the end for a deleted file)."""
+    found = {}
     for fd in Path("/proc/self/fd").iterdir():
         with contextlib.suppress(OSError):  # the descriptor listing itself is gone
-            if search.CATALOG_FILE in os.readlink(fd):
-                found.add(fd.name)
+            target = os.readlink(fd)
+            if search.CATALOG_FILE in target:
+                found[fd.name] = target
     return found
 
 
 def test_a_stopped_server_leaves_no_catalog_connection_open() -> None:
     # The search threads belong to the module and outlive the app: before Catalog.close(),
     # each kept its connection to the (deleted) catalog of every app it had served.
-    before = _open_catalog_files()
+    before = _open_catalog_files().keys()
     with app_client() as client:
         for word in ("interleukin", "IL2", "receptor", "gamma"):
             assert client.get("/api/suggest", params={"q": word}).status_code == 200
-        opened = _open_catalog_files() - before
+        opened = _open_catalog_files().keys() - before
         assert len(opened) >= 2, "the event loop's and a search thread's connections"
-    assert not (_open_catalog_files() & opened)
+    assert not (_open_catalog_files().keys() & opened)
 
 
 @pytest.mark.slow  # the store loaded twice, the catalog built twice
@@ -428,11 +430,5 @@ def test_a_store_loaded_anew_gets_a_new_catalog_and_the_old_one_is_closed(monkey
         )
         assert client.get("/api/suggest", params={"q": "IL2"}).json()
         until(lambda: not old.catalog._opened)  # retired, then closed
-        deleted = [fd for fd in _open_catalog_files() if "(deleted)" in _target(fd)]
+        deleted = [t for t in _open_catalog_files().values() if t.endswith("(deleted)")]
         assert not deleted, "a connection to the deleted catalog is still open"
-
-
-def _target(fd: str) -> str:
-    with contextlib.suppress(OSError):
-        return os.readlink(f"/proc/self/fd/{fd}")
-    return ""

@@ -180,7 +180,7 @@ def test_a_thread_reads_a_catalog_whose_file_was_deleted(tmp_path: Path) -> None
     found = Catalog.open(run(catalog_file(tmp_path)))
     shutil.rmtree(tmp_path / "s")
     with ThreadPoolExecutor(1) as thread:
-        term = thread.submit(lambda: found._read_term(IL2)).result()
+        term = thread.submit(lambda: found.get(IL2)).result()
     assert term is not None and term.label == "interleukin-2"
     found.close()
 

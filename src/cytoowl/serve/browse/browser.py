@@ -52,7 +52,7 @@ class Browser:
         return cls(search.empty_catalog(), problem)
 
     def close(self) -> None:
-        """Close the catalog's connections (the server stopping)."""
+        """Close the catalog's connections (the server stopping, or a newer catalog served)."""
         self.catalog.close()
 
     def resolve(self, text: str) -> Term | None:

@@ -421,7 +421,8 @@ class Catalog:
         uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
 
         def connect() -> sqlite3.Connection:
-            # Used by one thread only; closed by close() from another (hence not checked).
+            # Closed by close() from another thread, and the first one is shared when the
+            # file is gone (see db): hence not checked.
             return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
         return cls(connect(), connect)
